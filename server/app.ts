@@ -1,0 +1,153 @@
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
+import { CSRF_HEADER, SESSION_COOKIE, sessionViewer } from './platform/auth/auth.service.ts';
+import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
+import { can } from './platform/auth/viewer.ts';
+import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
+import type { AppContext } from './platform/context.ts';
+import { AppError, errorBody, forbidden, unauthorized } from './platform/http/errors.ts';
+import { defineRoute } from './platform/http/route.ts';
+import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
+import { registerOrgRoutes } from './domains/org/org.routes.ts';
+
+z.config(z.locales.zhCN());
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** Turns a zod issue path list into the `fields` map of the error shape. */
+function validationFields(error: FastifyError & { validationContext?: string }): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const v of error.validation ?? []) {
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.') || error.validationContext || 'body';
+    fields[path] ??= v.message ?? '格式不正确';
+  }
+  return fields;
+}
+
+export interface BuildOptions {
+  ctx: AppContext;
+  logger?: boolean | object;
+  /** Directory of the built web console (vite output); served with SPA fallback when present. */
+  webDir?: string;
+}
+
+export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: 2 * 1024 * 1024,
+    // ids are UUIDs: keep the router from treating a malformed one as a different route
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('routeTable', []);
+  app.decorateRequest('viewer', null as never);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'WuyeDesk 物业客服中心 API',
+        version: ctx.version,
+        description: '错误统一为 {"error":{"code","message","fields"}}；写操作需要登录 Cookie 与 x-csrf-token 头。',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (!access) return;
+    const viewer = await sessionViewer(ctx, req.cookies[SESSION_COOKIE], req.ip);
+    if (viewer) req.viewer = viewer;
+    if (access === 'public') return;
+    if (!viewer) throw unauthorized();
+    if (WRITE_METHODS.has(req.method) && !req.routeOptions.config.noCsrf) {
+      const header = req.headers[CSRF_HEADER];
+      if (!sameToken(typeof header === 'string' ? header : undefined, viewer.csrfToken)) {
+        throw new AppError(403, 'csrf_failed', '页面已过期或来源不明，请刷新页面后重试');
+      }
+    }
+    if (access !== 'authenticated' && !can(viewer, access)) throw forbidden();
+  });
+
+  app.setErrorHandler((error: FastifyError & { validationContext?: string }, req, reply) => {
+    if (error instanceof AppError) return reply.status(error.status).send(errorBody(error));
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields = validationFields(error);
+      const first = Object.entries(fields)[0];
+      const msg = first ? `输入有误：${first[0]}：${first[1]}` : '输入有误';
+      return reply.status(400).send(errorBody(new AppError(400, 'invalid_input', msg, fields)));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const message =
+        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? '不支持的内容类型，请以 JSON 提交'
+          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? '提交的内容过大'
+            : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+              ? '请求体不能为空'
+              : status === 404
+                ? '请求的资源不存在'
+                : '请求格式不正确';
+      return reply.status(status).send(errorBody(new AppError(status, 'bad_request', message, { body: message })));
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorBody(new AppError(500, 'internal', '服务器内部错误，请稍后重试')));
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/health',
+    access: 'public',
+    summary: '健康检查 Health check',
+    tags: ['system'],
+    response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['sqlite', 'postgres']), version: z.string() }) },
+    sample: () => ({}),
+    handler: async () => {
+      await ctx.db.selectFrom('audit_head').select('id').limit(1).execute();
+      return { status: 'ok' as const, db: ctx.dialect, version: ctx.version };
+    },
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuthRoutes(app, ctx);
+  registerOrgRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
+  registerCalendarRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+
+  if (webDir && existsSync(join(webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || req.method !== 'GET' || !webDir || !existsSync(join(webDir, 'index.html'))) {
+      return reply.status(404).send(errorBody(new AppError(404, 'not_found', '请求的资源不存在')));
+    }
+    return reply.sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,72 @@
+/** Role codes are a stable contract point (DESIGN.md): scripts create users with them. */
+export const ROLE_CODES = [
+  'receptionist',
+  'service_supervisor',
+  'project_manager',
+  'department_head',
+  'technician',
+  'gate_guard',
+  'quality_officer',
+  'company_leader',
+  'company_admin',
+  'resident',
+] as const;
+export type Role = (typeof ROLE_CODES)[number];
+
+export const STAFF_ROLES = ROLE_CODES.filter((r) => r !== 'resident');
+
+/**
+ * What each permission lets a role do. Roles → permissions is data, so the route
+ * table, the access test and the roles page all read the same source.
+ */
+export const PERMISSIONS = {
+  'directory.read': 'Search and view projects, units, people, departments and staff',
+  'directory.write': 'Create and edit people and their relation to units',
+  'structure.manage': 'Create and edit buildings and units',
+  'org.manage': 'Create and edit projects, departments, staff and login accounts',
+  'pii.phone': 'See full phone numbers (others see them masked)',
+  'pii.id_number': 'Reveal a full ID number (each reveal is audited)',
+  'calendar.manage': 'Edit business hours and the working-day calendar',
+  'audit.read': 'Read the audit trail and verify its chain',
+  'resident.self': 'A resident: their own record and units',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+const ALL_STAFF_READ: Permission[] = ['directory.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  receptionist: [...ALL_STAFF_READ, 'directory.write', 'pii.phone'],
+  service_supervisor: [...ALL_STAFF_READ, 'directory.write', 'pii.phone', 'pii.id_number'],
+  project_manager: [
+    ...ALL_STAFF_READ,
+    'directory.write',
+    'structure.manage',
+    'pii.phone',
+    'pii.id_number',
+    'calendar.manage',
+  ],
+  department_head: [...ALL_STAFF_READ, 'pii.phone'],
+  technician: [...ALL_STAFF_READ],
+  gate_guard: [...ALL_STAFF_READ],
+  quality_officer: [...ALL_STAFF_READ, 'pii.phone', 'audit.read'],
+  company_leader: [...ALL_STAFF_READ, 'audit.read'],
+  company_admin: [
+    ...ALL_STAFF_READ,
+    'directory.write',
+    'structure.manage',
+    'org.manage',
+    'pii.phone',
+    'pii.id_number',
+    'calendar.manage',
+    'audit.read',
+  ],
+  resident: ['resident.self'],
+};
+
+export function roleCan(role: string, perm: Permission): boolean {
+  return (ROLE_PERMISSIONS as Record<string, readonly Permission[]>)[role]?.includes(perm) ?? false;
+}
+
+export function isRole(v: string): v is Role {
+  return (ROLE_CODES as readonly string[]).includes(v);
+}

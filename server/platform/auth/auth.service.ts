@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { appendAudit } from '../audit/audit.ts';
+import type { AppContext } from '../context.ts';
+import { AppError, fieldError } from '../http/errors.ts';
+import { randomToken } from '../ids.ts';
+import { type Role, isRole } from '../access/roles.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { actorOf, type Viewer } from './viewer.ts';
+
+export const SESSION_COOKIE = 'wuye_sid';
+export const CSRF_COOKIE = 'wuye_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+export const SESSION_TTL_MS = 12 * 3600_000;
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MS = 15 * 60_000;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// A hash to verify against when the username is unknown, so both cases take the same time.
+let dummyHash: Promise<string> | undefined;
+
+export interface LoginResult {
+  token: string;
+  csrfToken: string;
+  viewer: Viewer;
+  expiresAt: number;
+}
+
+function lockedMessage(until: number): string {
+  const d = new Date(until + 8 * 3600_000);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `连续 ${MAX_FAILED_LOGINS} 次密码错误，账户已锁定，请于 ${hh}:${mm} 后重试`;
+}
+
+export async function login(ctx: AppContext, username: string, password: string, ip: string): Promise<LoginResult> {
+  const now = ctx.clock.now();
+  const user = await ctx.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!user || !user.active) {
+    dummyHash ??= hashPassword('not-a-real-password-1');
+    await verifyPassword(await dummyHash, password);
+    throw new AppError(401, 'bad_credentials', '用户名或密码错误');
+  }
+  if (user.locked_until > now) throw new AppError(401, 'account_locked', lockedMessage(user.locked_until));
+
+  const ok = await verifyPassword(user.password_hash, password);
+  const actor = { userId: user.id, name: `${user.display_name}(${user.username})`, ip };
+  if (!ok) {
+    const attempts = user.failed_attempts + 1;
+    const lock = attempts >= MAX_FAILED_LOGINS;
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? now + LOCK_MS : user.locked_until })
+        .where('id', '=', user.id)
+        .execute();
+      await appendAudit(tx, ctx.dialect, actor, {
+        action: lock ? 'auth.locked' : 'auth.login_failed',
+        entity: 'user',
+        entityId: user.id,
+        after: { failedAttempts: attempts },
+      }, now);
+    });
+    if (lock) throw new AppError(401, 'account_locked', lockedMessage(now + LOCK_MS));
+    throw new AppError(401, 'bad_credentials', `用户名或密码错误（还可尝试 ${MAX_FAILED_LOGINS - attempts} 次）`);
+  }
+
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  const expiresAt = now + SESSION_TTL_MS;
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('users').set({ failed_attempts: 0, locked_until: 0 }).where('id', '=', user.id).execute();
+    await tx
+      .insertInto('sessions')
+      .values({ id: sha256(token), user_id: user.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt, ip })
+      .execute();
+    await appendAudit(tx, ctx.dialect, actor, { action: 'auth.login', entity: 'user', entityId: user.id }, now);
+  });
+  const viewer = await sessionViewer(ctx, token, ip);
+  if (!viewer) throw new Error('session vanished right after login');
+  return { token, csrfToken, viewer, expiresAt };
+}
+
+/** Resolves a cookie token to the signed-in user, or null when absent, expired or disabled. */
+export async function sessionViewer(ctx: AppContext, token: string | undefined, ip: string): Promise<Viewer | null> {
+  if (!token) return null;
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'users.id as userId',
+      'users.username',
+      'users.display_name',
+      'users.role',
+      'users.all_projects',
+      'users.person_id',
+      'users.staff_id',
+      'users.active',
+      'sessions.csrf_token',
+      'sessions.expires_at',
+    ])
+    .where('sessions.id', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row || !row.active || row.expires_at <= ctx.clock.now() || !isRole(row.role)) return null;
+  let projectIds: string[] | null = null;
+  if (!row.all_projects) {
+    const rows = await ctx.db.selectFrom('user_projects').select('project_id').where('user_id', '=', row.userId).execute();
+    projectIds = rows.map((r) => r.project_id);
+  }
+  return {
+    userId: row.userId,
+    username: row.username,
+    name: row.display_name || row.username,
+    role: row.role as Role,
+    projectIds,
+    personId: row.person_id,
+    staffId: row.staff_id,
+    ip,
+    csrfToken: row.csrf_token,
+  };
+}
+
+export async function logout(ctx: AppContext, viewer: Viewer, token: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
+    await appendAudit(tx, ctx.dialect, actorOf(viewer), { action: 'auth.logout', entity: 'user', entityId: viewer.userId }, ctx.clock.now());
+  });
+}
+
+/** Changing the password ends every other session of the user. */
+export async function changePassword(
+  ctx: AppContext,
+  viewer: Viewer,
+  token: string,
+  oldPassword: string,
+  newPassword: string,
+): Promise<void> {
+  const user = await ctx.db.selectFrom('users').select(['password_hash']).where('id', '=', viewer.userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, oldPassword))) throw fieldError('oldPassword', '原密码不正确');
+  const problem = passwordProblem(newPassword);
+  if (problem) throw fieldError('newPassword', problem);
+  if (oldPassword === newPassword) throw fieldError('newPassword', '新密码不能与原密码相同');
+  const hashed = await hashPassword(newPassword);
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('users').set({ password_hash: hashed, updated_at: now }).where('id', '=', viewer.userId).execute();
+    await tx.deleteFrom('sessions').where('user_id', '=', viewer.userId).where('id', '!=', sha256(token)).execute();
+    await appendAudit(tx, ctx.dialect, actorOf(viewer), { action: 'auth.password_changed', entity: 'user', entityId: viewer.userId }, now);
+  });
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const idParam = z.object({ id: z.string().min(1).max(64).describe('记录 id (UUIDv7)') });
+
+/** Keyset pagination: `cursor` is opaque; the response's nextCursor is null on the last page. */
+export const pageQuery = {
+  cursor: z.string().max(512).optional().describe('上一页返回的 nextCursor'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('每页条数，默认 50'),
+};
+
+export function encodeCursor(values: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, size: number): (string | number)[] | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === size && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v;
+  } catch {
+    // fall through to the error below
+  }
+  return null;
+}
+
+export const dateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '不是有效日期');
+
+/** Mainland mobile (11 digits from 1) or a landline with area code. */
+export const phoneString = z
+  .string()
+  .trim()
+  .regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/, '电话号码格式不正确（手机 11 位，座机如 0755-12345678）');
+
+export const versionField = z.number().int().min(1).describe('读取时的版本号，用于并发冲突检测');
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}

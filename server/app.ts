@@ -5,24 +5,19 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
+import { registerOrgRoutes } from './domains/org/org.routes.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
-import { CSRF_HEADER, SESSION_COOKIE, sessionViewer } from './platform/auth/auth.service.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
+import { CSRF_HEADER, SESSION_COOKIE, sessionViewer } from './platform/auth/auth.service.ts';
 import { can } from './platform/auth/viewer.ts';
 import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
 import type { AppContext } from './platform/context.ts';
 import { AppError, errorBody, forbidden, unauthorized } from './platform/http/errors.ts';
 import { defineRoute } from './platform/http/route.ts';
-import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
-import { registerOrgRoutes } from './domains/org/org.routes.ts';
 
 z.config(z.locales.zhCN());
 
@@ -31,6 +26,27 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 function sameToken(a: string | undefined, b: string): boolean {
   if (!a || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * Where a NUL character hides in the input (`a.b.0`), if anywhere: PostgreSQL text cannot
+ * store it. Iterative, so a body nested a million levels deep cannot overflow the stack.
+ */
+function nulPath(input: unknown): string | null {
+  const stack: [unknown, string][] = [[input, '']];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, path] = item;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path || 'body';
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const at = path ? `${path}.${k.replaceAll('\u0000', '')}` : k.replaceAll('\u0000', '');
+        if (k.includes('\u0000')) return at || 'body';
+        stack.push([x, at]);
+      }
+    }
+  }
+  return null;
 }
 
 /** Turns a zod issue path list into the `fields` map of the error shape. */
@@ -56,6 +72,14 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
     bodyLimit: 2 * 1024 * 1024,
     // ids are UUIDs: keep the router from treating a malformed one as a different route
     routerOptions: { ignoreTrailingSlash: true },
+    // The router answers a malformed or over-long path segment itself, before any hook or
+    // error handler: without this it would reply in Fastify's English shape, not ours.
+    frameworkErrors: (error, _req, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? '请求地址中的参数过长' : '请求地址格式不正确';
+      // The generic reply type of this hook cannot be narrowed to a status code here.
+      return (reply as unknown as FastifyReply).status(status).send(errorBody(new AppError(status, 'bad_request', message)));
+    },
   });
   app.decorate('routeTable', []);
   app.decorateRequest('viewer', null as never);
@@ -91,6 +115,14 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
       }
     }
     if (access !== 'authenticated' && !can(viewer, access)) throw forbidden();
+  });
+
+  // Rejected up front on both dialects alike, rather than as a 500 from PostgreSQL
+  // ("invalid byte sequence 0x00") and silently stored on SQLite.
+  app.addHook('preValidation', async (req) => {
+    const where = nulPath(req.params) ?? nulPath(req.query) ?? nulPath(req.body);
+    if (where !== null)
+      throw new AppError(400, 'invalid_input', `输入有误：${where}：包含不允许的空字符`, { [where]: '包含不允许的空字符' });
   });
 
   app.setErrorHandler((error: FastifyError & { validationContext?: string }, req, reply) => {
@@ -141,7 +173,8 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerAuditRoutes(app, ctx);
 
   if (webDir && existsSync(join(webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a rebuilt console is served without a restart.
+    await app.register(fastifyStatic, { root: webDir, wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || req.method !== 'GET' || !webDir || !existsSync(join(webDir, 'index.html'))) {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { type Config, loadConfig, VERSION } from './config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/demo-data.ts';
+import { addUser } from './domains/org/org.service.ts';
 import { isRole, ROLE_CODES } from './platform/access/roles.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { backupSqlite, restoreSqlite } from './platform/backup.ts';
@@ -9,7 +10,6 @@ import { type AppContext, systemClock } from './platform/context.ts';
 import { isPostgresUrl, openDb } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { AppError } from './platform/http/errors.ts';
-import { addUser } from './domains/org/org.service.ts';
 
 const USAGE = `用法 Usage: wuye <命令>
   serve                       启动服务（首次启动自动创建演示数据）
@@ -39,7 +39,9 @@ async function serve(cfg: Config) {
   const ctx = await openContext(cfg);
   const seeded = await seedDemo(ctx);
   if (seeded) {
-    console.log(`已创建演示数据：${seeded.projects} 个项目、${seeded.buildings} 栋楼、${seeded.units} 户、${seeded.people} 位住户、${seeded.staff} 名员工`);
+    console.log(
+      `已创建演示数据：${seeded.projects} 个项目、${seeded.buildings} 栋楼、${seeded.units} 户、${seeded.people} 位住户、${seeded.staff} 名员工`,
+    );
     printAccounts();
   }
   const app = await buildApp({ ctx, logger: { level: process.env.LOG_LEVEL || 'info' }, webDir: cfg.webDir });
@@ -76,7 +78,13 @@ async function main(argv: string[]) {
       if (sub !== 'add') throw new UsageError();
       const { values } = parseArgs({
         args: rest,
-        options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, projects: { type: 'string' }, name: { type: 'string' } },
+        options: {
+          username: { type: 'string' },
+          password: { type: 'string' },
+          role: { type: 'string' },
+          projects: { type: 'string' },
+          name: { type: 'string' },
+        },
       });
       if (!values.username || !values.password || !values.role) throw new UsageError('需要 --username、--password 和 --role');
       if (!isRole(values.role)) throw new UsageError(`未知角色 ${values.role}`);
@@ -87,7 +95,12 @@ async function main(argv: string[]) {
           password: values.password,
           role: values.role,
           displayName: values.name,
-          projectCodesOrIds: values.projects ? values.projects.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+          projectCodesOrIds: values.projects
+            ? values.projects
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : undefined,
         });
         console.log(`已创建账号 ${u.username}（${u.role}，${u.allProjects ? '全部项目' : `${u.projectIds.length} 个项目`}）`);
       } finally {
@@ -102,7 +115,9 @@ async function main(argv: string[]) {
         const r = await verifyAudit(ctx.db);
         if (r.ok) console.log(`审计链完整：已校验 ${r.checked} 条事件`);
         else {
-          console.error(`审计链校验失败：第一条问题记录 #${r.firstBad?.seq}${r.firstBad?.id ? ` (${r.firstBad.id})` : ''}：${r.firstBad?.reason}`);
+          console.error(
+            `审计链校验失败：第一条问题记录 #${r.firstBad?.seq}${r.firstBad?.id ? ` (${r.firstBad.id})` : ''}：${r.firstBad?.reason}`,
+          );
           process.exitCode = 2;
         }
       } finally {

@@ -1,6 +1,7 @@
-import { hashPassword } from '../platform/auth/passwords.ts';
+import { unitSortKey } from '../domains/directory/directory.service.ts';
 import type { Role } from '../platform/access/roles.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts';
+import { hashPassword } from '../platform/auth/passwords.ts';
 import { DEFAULT_BUSINESS_HOURS } from '../platform/calendar/calendar.ts';
 import type { AppContext } from '../platform/context.ts';
 import { toJson } from '../platform/db/index.ts';
@@ -105,8 +106,26 @@ interface ProjectPlan {
 }
 
 const PROJECTS: ProjectPlan[] = [
-  { code: 'YGHY', name: '阳光花园', address: '深圳市南山区桃园路 88 号', buildings: 8, entrances: 2, floors: 18, perFloor: 2, areas: [89.36, 118.72, 96.5, 132.08] },
-  { code: 'CHY', name: '翠湖苑', address: '深圳市福田区香蜜湖路 16 号', buildings: 6, entrances: 2, floors: 12, perFloor: 2, areas: [76.4, 108.15, 143.6, 92.25] },
+  {
+    code: 'YGHY',
+    name: '阳光花园',
+    address: '深圳市南山区桃园路 88 号',
+    buildings: 8,
+    entrances: 2,
+    floors: 18,
+    perFloor: 2,
+    areas: [89.36, 118.72, 96.5, 132.08],
+  },
+  {
+    code: 'CHY',
+    name: '翠湖苑',
+    address: '深圳市福田区香蜜湖路 16 号',
+    buildings: 6,
+    entrances: 2,
+    floors: 12,
+    perFloor: 2,
+    areas: [76.4, 108.15, 143.6, 92.25],
+  },
 ];
 
 const PROJECT_DEPARTMENTS = [
@@ -127,10 +146,23 @@ const COMPANY_DEPARTMENTS = [
 
 /** Staff per project department: [title, count, role of a demo login if any]. */
 const STAFF_PLAN: Record<string, [string, number][]> = {
-  service: [['物业经理', 1], ['客服主管', 1], ['客服专员', 3]],
-  engineering: [['工程部主管', 1], ['维修工', 4]],
-  security: [['秩序维护部主管', 1], ['门岗', 4]],
-  environment: [['环境部主管', 1], ['保洁员', 2]],
+  service: [
+    ['物业经理', 1],
+    ['客服主管', 1],
+    ['客服专员', 3],
+  ],
+  engineering: [
+    ['工程部主管', 1],
+    ['维修工', 4],
+  ],
+  security: [
+    ['秩序维护部主管', 1],
+    ['门岗', 4],
+  ],
+  environment: [
+    ['环境部主管', 1],
+    ['保洁员', 2],
+  ],
   finance: [['收费员', 1]],
 };
 
@@ -150,7 +182,11 @@ async function insertChunks<T extends keyof DB>(ctx: AppContext, table: T, rows:
   // PostgreSQL caps a statement at 65535 parameters; SQLite at 32766.
   const cols = rows[0] ? Object.keys(rows[0]).length : 1;
   const size = Math.max(1, Math.floor(30000 / cols));
-  for (let i = 0; i < rows.length; i += size) await tx.insertInto(table).values(rows.slice(i, i + size)).execute();
+  for (let i = 0; i < rows.length; i += size)
+    await tx
+      .insertInto(table)
+      .values(rows.slice(i, i + size))
+      .execute();
   void ctx;
 }
 
@@ -225,7 +261,15 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
   for (const plan of PROJECTS) {
     const projectId = newId(now);
     projectIdByCode.set(plan.code, projectId);
-    projects.push({ id: projectId, company_id: companyId, code: plan.code, name: plan.name, address: plan.address, business_hours: toJson(DEFAULT_BUSINESS_HOURS), ...stamp });
+    projects.push({
+      id: projectId,
+      company_id: companyId,
+      code: plan.code,
+      name: plan.name,
+      address: plan.address,
+      business_hours: toJson(DEFAULT_BUSINESS_HOURS),
+      ...stamp,
+    });
     for (let b = 1; b <= plan.buildings; b++) {
       const buildingId = newId(now);
       buildings.push({ id: buildingId, project_id: projectId, code: String(b), name: `${b}栋`, floors: plan.floors, ...stamp });
@@ -239,6 +283,7 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
               building_id: buildingId,
               number: `${b}-${e}-${room}`,
               room,
+              sort_key: unitSortKey(`${b}-${e}-${room}`),
               floor: f,
               area_x100: Math.round((plan.areas[(n - 1 + (e - 1) * plan.perFloor) % plan.areas.length] ?? 90) * 100),
               status: 'occupied',
@@ -274,7 +319,18 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
               for (let k = 0; k < family; k++) {
                 const child = k > 0 && rnd.chance(0.6);
                 const g = k === 0 ? (ownerGender === '男' ? '女' : '男') : rnd.chance(0.5) ? '男' : '女';
-                occupy(addPerson(g, child ? rnd.int(1995, 2012) : rnd.int(1955, 1992), child || k > 0 ? surname : undefined, k === 0 && rnd.chance(0.3)), unit, 'family', since, since);
+                occupy(
+                  addPerson(
+                    g,
+                    child ? rnd.int(1995, 2012) : rnd.int(1955, 1992),
+                    child || k > 0 ? surname : undefined,
+                    k === 0 && rnd.chance(0.3),
+                  ),
+                  unit,
+                  'family',
+                  since,
+                  since,
+                );
               }
               if (rnd.chance(0.03)) occupy(addPerson(rnd.chance(0.5) ? '男' : '女', rnd.int(1960, 1990)), unit, 'agent', since, null);
             }
@@ -288,20 +344,47 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
   for (const d of COMPANY_DEPARTMENTS) {
     const id = newId(now);
     deptId.set(`company:${d.code}`, id);
-    departments.push({ id, company_id: companyId, project_id: null, code: d.code, name: d.name, duties: d.duties, phone: '0755-86000000', ...stamp });
+    departments.push({
+      id,
+      company_id: companyId,
+      project_id: null,
+      code: d.code,
+      name: d.name,
+      duties: d.duties,
+      phone: '0755-86000000',
+      ...stamp,
+    });
   }
   for (const plan of PROJECTS) {
     const projectId = projectIdByCode.get(plan.code) as string;
     for (const d of PROJECT_DEPARTMENTS) {
       const id = newId(now);
       deptId.set(`${plan.code}:${d.code}`, id);
-      departments.push({ id, company_id: companyId, project_id: projectId, code: d.code, name: d.name, duties: d.duties, phone: plan.code === 'CHY' ? d.phone.replace('86001', '83002') : d.phone, ...stamp });
+      departments.push({
+        id,
+        company_id: companyId,
+        project_id: projectId,
+        code: d.code,
+        name: d.name,
+        duties: d.duties,
+        phone: plan.code === 'CHY' ? d.phone.replace('86001', '83002') : d.phone,
+        ...stamp,
+      });
     }
   }
 
   const addStaff = (name: string, departmentKey: string, title: string, projectCodes: string[]) => {
     const id = newId(now);
-    staff.push({ id, company_id: companyId, name, phone: rnd.phone(), department_id: deptId.get(departmentKey) as string, title, active: 1, ...stamp });
+    staff.push({
+      id,
+      company_id: companyId,
+      name,
+      phone: rnd.phone(),
+      department_id: deptId.get(departmentKey) as string,
+      title,
+      active: 1,
+      ...stamp,
+    });
     for (const c of projectCodes) staffProjects.push({ staff_id: id, project_id: projectIdByCode.get(c) as string });
     return id;
   };
@@ -328,7 +411,12 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
   ];
   for (const [dept, title, count] of companyStaff) {
     for (let i = 0; i < count; i++) {
-      const demo = i === 0 && dept === 'quality' ? DEMO_ACCOUNTS.find((a) => a.username === 'pinzhi') : i === 0 && title === '总经理' ? DEMO_ACCOUNTS.find((a) => a.username === 'lingdao') : undefined;
+      const demo =
+        i === 0 && dept === 'quality'
+          ? DEMO_ACCOUNTS.find((a) => a.username === 'pinzhi')
+          : i === 0 && title === '总经理'
+            ? DEMO_ACCOUNTS.find((a) => a.username === 'lingdao')
+            : undefined;
       const id = addStaff(demo?.name ?? rnd.name(rnd.chance(0.5) ? '男' : '女'), `company:${dept}`, title, ['YGHY', 'CHY']);
       if (demo) accountStaff.set(demo.username, id);
     }
@@ -370,12 +458,32 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
     await insertChunks(ctx, 'staff_projects', staffProjects, tx);
     await insertChunks(ctx, 'users', users, tx);
     await insertChunks(ctx, 'user_projects', userProjects, tx);
-    await appendAudit(tx, ctx.dialect, SYSTEM_ACTOR, {
-      action: 'demo.seeded',
-      entity: 'company',
-      entityId: companyId,
-      after: { projects: projects.length, buildings: buildings.length, units: units.length, people: people.length, staff: staff.length, users: users.map((u) => u.username) },
-    }, now);
+    await appendAudit(
+      tx,
+      ctx.dialect,
+      SYSTEM_ACTOR,
+      {
+        action: 'demo.seeded',
+        entity: 'company',
+        entityId: companyId,
+        after: {
+          projects: projects.length,
+          buildings: buildings.length,
+          units: units.length,
+          people: people.length,
+          staff: staff.length,
+          users: users.map((u) => u.username),
+        },
+      },
+      now,
+    );
   });
-  return { projects: projects.length, buildings: buildings.length, units: units.length, people: people.length, staff: staff.length, accounts: DEMO_ACCOUNTS };
+  return {
+    projects: projects.length,
+    buildings: buildings.length,
+    units: units.length,
+    people: people.length,
+    staff: staff.length,
+    accounts: DEMO_ACCOUNTS,
+  };
 }

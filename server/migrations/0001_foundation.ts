@@ -47,6 +47,7 @@ export async function up(db: Kysely<any>, t: ColumnTypes): Promise<void> {
       .addColumn('building_id', 'text', (c) => c.notNull().references('buildings.id'))
       .addColumn('number', 'text', (c) => c.notNull())
       .addColumn('room', 'text', (c) => c.notNull())
+      .addColumn('sort_key', 'text', (c) => c.notNull())
       .addColumn('floor', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('area_x100', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull().defaultTo('occupied'))
@@ -54,7 +55,8 @@ export async function up(db: Kysely<any>, t: ColumnTypes): Promise<void> {
       .addUniqueConstraint('units_project_number', ['project_id', 'number']),
   ).execute();
   await s.createIndex('units_room').on('units').columns(['room', 'project_id']).execute();
-  await s.createIndex('units_building').on('units').columns(['building_id', 'number']).execute();
+  await s.createIndex('units_building').on('units').columns(['building_id', 'sort_key']).execute();
+  await s.createIndex('units_sort').on('units').columns(['project_id', 'sort_key']).execute();
 
   await stamps(
     s

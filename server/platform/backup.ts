@@ -6,7 +6,10 @@ import type { DB } from './db/types.ts';
 
 /**
  * Online backup through SQLite's backup API: consistent while the server keeps
- * writing (WAL), page by page, so the server is never blocked for long.
+ * writing. The copy is taken in one step: a page-by-page copy restarts from the first
+ * page whenever the server commits between two steps, and under steady writes never
+ * finishes (a 35 MB database took 7,000 restarts). In WAL mode the one long read does
+ * not block the server's writers.
  */
 export async function backupSqlite(dbPath: string, target: string): Promise<{ bytes: number }> {
   if (!existsSync(dbPath)) throw new Error(`数据库文件不存在：${dbPath}`);
@@ -14,7 +17,7 @@ export async function backupSqlite(dbPath: string, target: string): Promise<{ by
   const src = new Database(dbPath, { fileMustExist: true });
   try {
     src.pragma('busy_timeout = 5000');
-    await src.backup(target);
+    await src.backup(target, { progress: ({ totalPages }) => totalPages + 1 });
   } finally {
     src.close();
   }

@@ -39,7 +39,12 @@ describeEachDb('calendar API: business hours, holidays, overrides', (dialect) =>
     expect(before.status).toBe(200);
     expect(before.body.due).toBe(localDateTime('2026-11-09', '09:30'));
 
-    const add = await manager.post('/api/calendar/overrides', { projectId: yghy, date: '2026-11-09', kind: 'holiday', note: '小区停电检修' });
+    const add = await manager.post('/api/calendar/overrides', {
+      projectId: yghy,
+      date: '2026-11-09',
+      kind: 'holiday',
+      note: '小区停电检修',
+    });
     expect(add.status).toBe(200);
     const after = await manager.get(`/api/calendar/compute?projectId=${yghy}&from=${from}&hours=2`);
     expect(after.body.due).toBe(localDateTime('2026-11-10', '09:30'));
@@ -78,7 +83,10 @@ describeEachDb('calendar API: business hours, holidays, overrides', (dialect) =>
 
     const ok = await manager.put(`/api/projects/${yghy}/business-hours`, {
       version: p.version,
-      businessHours: [['08:30', '12:00'], ['13:30', '17:30']],
+      businessHours: [
+        ['08:30', '12:00'],
+        ['13:30', '17:30'],
+      ],
     });
     expect(ok.status).toBe(200);
     const from = localDateTime('2026-11-18', '11:00');

@@ -21,7 +21,12 @@ const next = () => `${Date.now().toString(36)}${(seq++).toString(36)}`;
 export async function makeKitFactory(ctx: AppContext) {
   const now = () => ctx.clock.now();
   const project = await ctx.db.selectFrom('projects').selectAll().where('code', '=', 'YGHY').executeTakeFirstOrThrow();
-  const unit = await ctx.db.selectFrom('units').selectAll().where('project_id', '=', project.id).where('number', '=', '3-1-1502').executeTakeFirstOrThrow();
+  const unit = await ctx.db
+    .selectFrom('units')
+    .selectAll()
+    .where('project_id', '=', project.id)
+    .where('number', '=', '3-1-1502')
+    .executeTakeFirstOrThrow();
   const owner = await ctx.db
     .selectFrom('occupancies')
     .innerJoin('people', 'people.id', 'occupancies.person_id')
@@ -29,7 +34,12 @@ export async function makeKitFactory(ctx: AppContext) {
     .where('occupancies.unit_id', '=', unit.id)
     .where('occupancies.relation', '=', 'owner')
     .executeTakeFirstOrThrow();
-  const department = await ctx.db.selectFrom('departments').selectAll().where('project_id', '=', project.id).where('code', '=', 'service').executeTakeFirstOrThrow();
+  const department = await ctx.db
+    .selectFrom('departments')
+    .selectAll()
+    .where('project_id', '=', project.id)
+    .where('code', '=', 'service')
+    .executeTakeFirstOrThrow();
   const staff = await ctx.db.selectFrom('staff').select('id').where('department_id', '=', department.id).limit(1).executeTakeFirstOrThrow();
   const company = await ctx.db.selectFrom('companies').select('id').executeTakeFirstOrThrow();
   const passwordHash = await hashPassword(KIT_PASSWORD);
@@ -57,22 +67,29 @@ export async function makeKitFactory(ctx: AppContext) {
         ...stamp(),
       })
       .execute();
-    if (projectIds?.length) await ctx.db.insertInto('user_projects').values(projectIds.map((p) => ({ user_id: id, project_id: p }))).execute();
+    if (projectIds?.length)
+      await ctx.db
+        .insertInto('user_projects')
+        .values(projectIds.map((p) => ({ user_id: id, project_id: p })))
+        .execute();
     return { id, username };
   }
 
   /** A fresh user of the role with a live session: cookie and CSRF token to send. */
   async function session(role: Role) {
-    const user = await insertUser(
-      role,
-      COMPANY_ROLES.includes(role) ? null : [project.id],
-      role === 'resident' ? owner.id : null,
-    );
+    const user = await insertUser(role, COMPANY_ROLES.includes(role) ? null : [project.id], role === 'resident' ? owner.id : null);
     const token = randomToken();
     const csrf = randomToken(24);
     await ctx.db
       .insertInto('sessions')
-      .values({ id: createHash('sha256').update(token).digest('hex'), user_id: user.id, csrf_token: csrf, created_at: now(), expires_at: now() + 3600_000, ip: '' })
+      .values({
+        id: createHash('sha256').update(token).digest('hex'),
+        user_id: user.id,
+        csrf_token: csrf,
+        created_at: now(),
+        expires_at: now() + 3600_000,
+        ip: '',
+      })
       .execute();
     return { cookie: `wuye_sid=${token}`, csrf, userId: user.id };
   }
@@ -81,48 +98,144 @@ export async function makeKitFactory(ctx: AppContext) {
   const make: SampleKit['make'] = {
     project: async () => {
       const id = newId();
-      await ctx.db.insertInto('projects').values({ id, company_id: company.id, code: `K${next().toUpperCase()}`.slice(0, 10), name: '工厂项目', address: '', business_hours: toJson([['08:30', '17:30']]), ...stamp() }).execute();
+      await ctx.db
+        .insertInto('projects')
+        .values({
+          id,
+          company_id: company.id,
+          code: `K${next().toUpperCase()}`.slice(0, 10),
+          name: '工厂项目',
+          address: '',
+          business_hours: toJson([['08:30', '17:30']]),
+          ...stamp(),
+        })
+        .execute();
       return id;
     },
     department: async () => {
       const id = newId();
-      await ctx.db.insertInto('departments').values({ id, company_id: company.id, project_id: project.id, code: 'environment', name: `部门${next()}`, duties: '', phone: '', ...stamp() }).execute();
+      await ctx.db
+        .insertInto('departments')
+        .values({
+          id,
+          company_id: company.id,
+          project_id: project.id,
+          code: 'environment',
+          name: `部门${next()}`,
+          duties: '',
+          phone: '',
+          ...stamp(),
+        })
+        .execute();
       return id;
     },
     staff: async () => {
       const id = newId();
-      await ctx.db.insertInto('staff').values({ id, company_id: company.id, name: `员工${next()}`, phone: '13800000000', department_id: department.id, title: '', active: 1, ...stamp() }).execute();
+      await ctx.db
+        .insertInto('staff')
+        .values({
+          id,
+          company_id: company.id,
+          name: `员工${next()}`,
+          phone: '13800000000',
+          department_id: department.id,
+          title: '',
+          active: 1,
+          ...stamp(),
+        })
+        .execute();
       await ctx.db.insertInto('staff_projects').values({ staff_id: id, project_id: project.id }).execute();
       return id;
     },
     user: async () => (await insertUser('receptionist', [project.id])).id,
     building: async () => {
       const id = newId();
-      await ctx.db.insertInto('buildings').values({ id, project_id: project.id, code: `B${next()}`, name: '工厂楼', floors: 30, ...stamp() }).execute();
+      await ctx.db
+        .insertInto('buildings')
+        .values({ id, project_id: project.id, code: `B${next()}`, name: '工厂楼', floors: 30, ...stamp() })
+        .execute();
       return id;
     },
     unit: async () => {
       const id = newId();
       const room = String(1000 + (seq++ % 9000));
-      await ctx.db.insertInto('units').values({ id, project_id: project.id, building_id: unit.building_id, number: `K${next()}-${room}`, room, floor: 10, area_x100: 8000, status: 'occupied', notes: '', ...stamp() }).execute();
+      const number = `K${next()}-${room}`;
+      await ctx.db
+        .insertInto('units')
+        .values({
+          id,
+          project_id: project.id,
+          building_id: unit.building_id,
+          number,
+          room,
+          sort_key: number,
+          floor: 10,
+          area_x100: 8000,
+          status: 'occupied',
+          notes: '',
+          ...stamp(),
+        })
+        .execute();
       return id;
     },
     person: async () => {
       const id = newId();
       const phone = `137${String(seq++).padStart(8, '0')}`;
-      await ctx.db.insertInto('people').values({ id, company_id: company.id, name: `住户${next()}`, gender: '', phone, phone_last4: phone.slice(-4), phone2: '', id_type: 'resident_id', id_number: '440301199001011234', notes: '', ...stamp() }).execute();
-      await ctx.db.insertInto('occupancies').values({ id: newId(), person_id: id, unit_id: unit.id, project_id: project.id, relation: 'family', start_date: '2025-01-01', end_date: null, move_in_date: null, ...stamp() }).execute();
+      await ctx.db
+        .insertInto('people')
+        .values({
+          id,
+          company_id: company.id,
+          name: `住户${next()}`,
+          gender: '',
+          phone,
+          phone_last4: phone.slice(-4),
+          phone2: '',
+          id_type: 'resident_id',
+          id_number: '440301199001011234',
+          notes: '',
+          ...stamp(),
+        })
+        .execute();
+      await ctx.db
+        .insertInto('occupancies')
+        .values({
+          id: newId(),
+          person_id: id,
+          unit_id: unit.id,
+          project_id: project.id,
+          relation: 'family',
+          start_date: '2025-01-01',
+          end_date: null,
+          move_in_date: null,
+          ...stamp(),
+        })
+        .execute();
       return id;
     },
     occupancy: async () => {
       const personId = await make.person?.();
-      const occ = await ctx.db.selectFrom('occupancies').select('id').where('person_id', '=', personId as string).executeTakeFirstOrThrow();
+      const occ = await ctx.db
+        .selectFrom('occupancies')
+        .select('id')
+        .where('person_id', '=', personId as string)
+        .executeTakeFirstOrThrow();
       return occ.id;
     },
     override: async () => {
       const id = newId();
       dateCursor += 86400_000;
-      await ctx.db.insertInto('calendar_overrides').values({ id, project_id: project.id, date: new Date(dateCursor).toISOString().slice(0, 10), kind: 'holiday', note: '', created_at: now() }).execute();
+      await ctx.db
+        .insertInto('calendar_overrides')
+        .values({
+          id,
+          project_id: project.id,
+          date: new Date(dateCursor).toISOString().slice(0, 10),
+          kind: 'holiday',
+          note: '',
+          created_at: now(),
+        })
+        .execute();
       return id;
     },
     freeDate: async () => {

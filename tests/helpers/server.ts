@@ -15,7 +15,10 @@ export interface TestServer {
   ctx: AppContext;
   demo: { projectIds: string[]; projectByCode: Record<string, string> };
   /** A new login of the role, limited to the given projects (default: 阳光花园; null = all). */
-  makeUser(role: Role, opts?: { projectIds?: string[] | null; personId?: string }): Promise<{ username: string; password: string; id: string }>;
+  makeUser(
+    role: Role,
+    opts?: { projectIds?: string[] | null; personId?: string },
+  ): Promise<{ username: string; password: string; id: string }>;
   close(): Promise<void>;
 }
 

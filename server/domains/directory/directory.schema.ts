@@ -4,6 +4,8 @@ import { dateString, pageOf, phoneString, versionField } from '../../platform/ht
 export const RELATIONS = ['owner', 'tenant', 'family', 'agent'] as const;
 export const ID_TYPES = ['resident_id', 'passport', 'hk_macau_permit', 'taiwan_permit', 'other'] as const;
 
+export const UNIT_STATUSES = ['occupied', 'vacant', 'custody', 'decorating'] as const;
+
 export const plateString = z
   .string()
   .trim()
@@ -55,7 +57,7 @@ export const Unit = z.object({
   room: z.string(),
   floor: z.number(),
   area: z.number().describe('建筑面积 m²（两位小数）'),
-  status: z.string(),
+  status: z.enum(UNIT_STATUSES),
   notes: z.string(),
   version: z.number(),
 });
@@ -64,14 +66,17 @@ export const UnitDetail = Unit.extend({ occupants: z.array(Occupant) });
 export const UnitCreate = z.object({
   buildingId: z.string().min(1),
   entrance: z.string().trim().min(1, '请填写单元号').max(10),
-  room: z.string().trim().regex(/^\d{3,5}$/, '房号应为 3–5 位数字，如 1502'),
+  room: z
+    .string()
+    .trim()
+    .regex(/^\d{3,5}$/, '房号应为 3–5 位数字，如 1502'),
   area: z.number().positive('面积须大于 0').max(10000),
   notes: z.string().max(500).default(''),
 });
 export const UnitPatch = z.object({
   version: versionField,
   area: z.number().positive('面积须大于 0').max(10000).optional(),
-  status: z.enum(['occupied', 'vacant', 'custody', 'decorating']).optional(),
+  status: z.enum(UNIT_STATUSES).optional(),
   notes: z.string().max(500).optional(),
 });
 

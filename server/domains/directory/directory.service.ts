@@ -17,6 +17,7 @@ import type {
   OccupancyPatch,
   PersonCreate,
   PersonPatch,
+  UNIT_STATUSES,
   UnitCreate,
   UnitPatch,
 } from './directory.schema.ts';
@@ -25,6 +26,14 @@ type Relation = 'owner' | 'tenant' | 'family' | 'agent';
 
 /** Prefix match that a plain b-tree index answers on both dialects (no LIKE collation games). */
 const prefixEnd = (s: string) => `${s}\uffff`;
+
+/** Orders units as people read them: building, entrance, then room numerically. */
+export function unitSortKey(number: string): string {
+  return number
+    .split('-')
+    .map((p) => (/^\d+$/.test(p) ? p.padStart(6, '0') : p))
+    .join('-');
+}
 
 function scopeOf(viewer: Viewer, projectId?: string): string[] | null {
   if (projectId) {
@@ -78,7 +87,16 @@ export async function createBuilding(ctx: AppContext, viewer: Viewer, input: z.i
     .executeTakeFirst();
   if (dup) throw fieldError('code', `楼栋编号 ${input.code} 已存在`);
   const id = await write(ctx, actorOf(viewer), async (tx, audit, now) => {
-    const row = { id: newId(now), project_id: input.projectId, code: input.code, name: input.name, floors: input.floors, created_at: now, updated_at: now, version: 1 };
+    const row = {
+      id: newId(now),
+      project_id: input.projectId,
+      code: input.code,
+      name: input.name,
+      floors: input.floors,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
     await tx.insertInto('buildings').values(row).execute();
     await audit({ action: 'building.created', entity: 'building', entityId: row.id, after: input });
     return row.id;
@@ -112,6 +130,7 @@ function unitQuery(db: Db) {
       'buildings.name as building_name',
       'units.number',
       'units.room',
+      'units.sort_key',
       'units.floor',
       'units.area_x100',
       'units.status',
@@ -133,7 +152,7 @@ function presentUnit(u: UnitRow) {
     room: u.room,
     floor: u.floor,
     area: u.area_x100 / 100,
-    status: u.status,
+    status: u.status as (typeof UNIT_STATUSES)[number],
     notes: u.notes,
     version: u.version,
   };
@@ -145,7 +164,10 @@ export async function listUnits(
   query: { projectId?: string; buildingId?: string; cursor?: string; limit: number },
 ) {
   const scope = scopeOf(viewer, query.projectId);
-  let q = unitQuery(ctx.db).orderBy('units.project_id').orderBy('units.number').limit(query.limit + 1);
+  let q = unitQuery(ctx.db)
+    .orderBy('units.project_id')
+    .orderBy('units.sort_key')
+    .limit(query.limit + 1);
   if (scope !== null) {
     if (scope.length === 0) return { items: [], nextCursor: null };
     q = q.where('units.project_id', 'in', scope);
@@ -155,14 +177,14 @@ export async function listUnits(
   if (query.cursor && !cur) throw fieldError('cursor', '分页游标无效');
   if (cur) {
     const [p, n] = cur as [string, string];
-    q = q.where((eb) => eb.or([eb('units.project_id', '>', p), eb.and([eb('units.project_id', '=', p), eb('units.number', '>', n)])]));
+    q = q.where((eb) => eb.or([eb('units.project_id', '>', p), eb.and([eb('units.project_id', '=', p), eb('units.sort_key', '>', n)])]));
   }
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
     items: page.map(presentUnit),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.project_id, last.number]) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.project_id, last.sort_key]) : null,
   };
 }
 
@@ -190,12 +212,20 @@ async function occupantsOf(ctx: AppContext, viewer: Viewer, unitIds: string[], c
   }
   const rows = await q.execute();
   const personIds = [...new Set(rows.map((r) => r.person_id))];
-  const plates = personIds.length ? await ctx.db.selectFrom('vehicles').select(['person_id', 'plate']).where('person_id', 'in', personIds).execute() : [];
+  const plates = personIds.length
+    ? await ctx.db.selectFrom('vehicles').select(['person_id', 'plate']).where('person_id', 'in', personIds).execute()
+    : [];
   const order: Record<string, number> = { owner: 0, agent: 1, tenant: 2, family: 3 };
   const out = new Map<string, ReturnType<typeof presentOccupant>[]>();
   for (const r of rows.sort((a, b) => (order[a.relation] ?? 9) - (order[b.relation] ?? 9) || a.start_date.localeCompare(b.start_date))) {
     const list = out.get(r.unit_id) ?? [];
-    list.push(presentOccupant(viewer, r, plates.filter((p) => p.person_id === r.person_id).map((p) => p.plate)));
+    list.push(
+      presentOccupant(
+        viewer,
+        r,
+        plates.filter((p) => p.person_id === r.person_id).map((p) => p.plate),
+      ),
+    );
     out.set(r.unit_id, list);
   }
   return out;
@@ -203,7 +233,17 @@ async function occupantsOf(ctx: AppContext, viewer: Viewer, unitIds: string[], c
 
 function presentOccupant(
   viewer: Viewer,
-  r: { id: string; person_id: string; name: string; phone: string; relation: string; start_date: string; end_date: string | null; move_in_date: string | null; version: number },
+  r: {
+    id: string;
+    person_id: string;
+    name: string;
+    phone: string;
+    relation: string;
+    start_date: string;
+    end_date: string | null;
+    move_in_date: string | null;
+    version: number;
+  },
   plates: string[],
 ) {
   return {
@@ -264,7 +304,12 @@ export async function createUnit(ctx: AppContext, viewer: Viewer, input: z.infer
   const number = `${b.code}-${input.entrance}-${input.room}`;
   const floor = Number.parseInt(input.room.slice(0, -2), 10);
   if (floor > b.floors) throw fieldError('room', `房号楼层 ${floor} 超过该楼栋总层数 ${b.floors}`);
-  const dup = await ctx.db.selectFrom('units').select('id').where('project_id', '=', b.project_id).where('number', '=', number).executeTakeFirst();
+  const dup = await ctx.db
+    .selectFrom('units')
+    .select('id')
+    .where('project_id', '=', b.project_id)
+    .where('number', '=', number)
+    .executeTakeFirst();
   if (dup) throw fieldError('room', `房号 ${number} 已存在`);
   const id = await write(ctx, actorOf(viewer), async (tx, audit, now) => {
     const row = {
@@ -273,6 +318,7 @@ export async function createUnit(ctx: AppContext, viewer: Viewer, input: z.infer
       building_id: b.id,
       number,
       room: input.room,
+      sort_key: unitSortKey(number),
       floor,
       area_x100: Math.round(input.area * 100),
       status: 'vacant',
@@ -397,9 +443,18 @@ export async function revealIdNumber(ctx: AppContext, viewer: Viewer, id: string
   return { idNumber: p.id_number };
 }
 
-export async function listPeople(ctx: AppContext, viewer: Viewer, query: { q?: string; projectId?: string; cursor?: string; limit: number }) {
+export async function listPeople(
+  ctx: AppContext,
+  viewer: Viewer,
+  query: { q?: string; projectId?: string; cursor?: string; limit: number },
+) {
   const scope = scopeOf(viewer, query.projectId);
-  let q = ctx.db.selectFrom('people').selectAll().orderBy('name').orderBy('id').limit(query.limit + 1);
+  let q = ctx.db
+    .selectFrom('people')
+    .selectAll()
+    .orderBy('name')
+    .orderBy('id')
+    .limit(query.limit + 1);
   if (query.q) q = q.where('name', '>=', query.q).where('name', '<', prefixEnd(query.q));
   if (scope !== null) {
     q = q.where((eb) =>
@@ -420,7 +475,17 @@ export async function listPeople(ctx: AppContext, viewer: Viewer, query: { q?: s
   }
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
-  const plates = page.length ? await ctx.db.selectFrom('vehicles').select(['person_id', 'plate']).where('person_id', 'in', page.map((p) => p.id)).execute() : [];
+  const plates = page.length
+    ? await ctx.db
+        .selectFrom('vehicles')
+        .select(['person_id', 'plate'])
+        .where(
+          'person_id',
+          'in',
+          page.map((p) => p.id),
+        )
+        .execute()
+    : [];
   const last = page[page.length - 1];
   return {
     items: page.map((p) => ({
@@ -440,7 +505,7 @@ export async function listPeople(ctx: AppContext, viewer: Viewer, query: { q?: s
 }
 
 async function checkOccupancyTarget(ctx: AppContext, viewer: Viewer, unitId: string) {
-  const u = await ctx.db.selectFrom('units').select(['id', 'project_id']).where('id', '=', unitId).executeTakeFirst();
+  const u = await ctx.db.selectFrom('units').select(['id', 'project_id', 'number']).where('id', '=', unitId).executeTakeFirst();
   if (!u || !inProject(viewer, u.project_id)) throw fieldError('unitId', '房屋不存在');
   return u;
 }
@@ -469,7 +534,11 @@ export async function createPerson(ctx: AppContext, viewer: Viewer, input: z.inf
       version: 1,
     };
     await tx.insertInto('people').values(row).execute();
-    if (plates.length) await tx.insertInto('vehicles').values(plates.map((plate) => ({ id: newId(now), person_id: row.id, plate, created_at: now }))).execute();
+    if (plates.length)
+      await tx
+        .insertInto('vehicles')
+        .values(plates.map((plate) => ({ id: newId(now), person_id: row.id, plate, created_at: now })))
+        .execute();
     const { occupancy, ...fields } = input;
     await audit({ action: 'person.created', entity: 'person', entityId: row.id, after: auditView({ ...fields, plates }) });
     if (occupancy && unit) {
@@ -487,7 +556,15 @@ export async function createPerson(ctx: AppContext, viewer: Viewer, input: z.inf
         version: 1,
       };
       await tx.insertInto('occupancies').values(occ).execute();
-      const after = { personId: row.id, unitId: unit.id, relation: occupancy.relation, startDate: occupancy.startDate, moveInDate: occ.move_in_date };
+      const after = {
+        personId: row.id,
+        personName: row.name,
+        unitId: unit.id,
+        unitNumber: unit.number,
+        relation: occupancy.relation,
+        startDate: occupancy.startDate,
+        moveInDate: occ.move_in_date,
+      };
       await audit({ action: 'occupancy.created', entity: 'person', entityId: row.id, after });
       await audit({ action: 'occupancy.created', entity: 'unit', entityId: unit.id, after });
     }
@@ -525,15 +602,20 @@ export async function patchPerson(ctx: AppContext, viewer: Viewer, id: string, i
     await casUpdate(tx, 'people', id, version, set, now, '住户档案');
     if (newPlates) {
       await tx.deleteFrom('vehicles').where('person_id', '=', id).execute();
-      if (newPlates.length) await tx.insertInto('vehicles').values(newPlates.map((plate) => ({ id: newId(now), person_id: id, plate, created_at: now }))).execute();
+      if (newPlates.length)
+        await tx
+          .insertInto('vehicles')
+          .values(newPlates.map((plate) => ({ id: newId(now), person_id: id, plate, created_at: now })))
+          .execute();
     }
-    if (d.changed) await audit({ action: 'person.updated', entity: 'person', entityId: id, before: auditView(d.before), after: auditView(d.after) });
+    if (d.changed)
+      await audit({ action: 'person.updated', entity: 'person', entityId: id, before: auditView(d.before), after: auditView(d.after) });
   });
   return getPerson(ctx, viewer, id);
 }
 
 export async function createOccupancy(ctx: AppContext, viewer: Viewer, input: z.infer<typeof OccupancyCreate>) {
-  await personRow(ctx, input.personId);
+  const person = await personRow(ctx, input.personId);
   await assertPersonVisible(ctx, viewer, input.personId);
   const unit = await checkOccupancyTarget(ctx, viewer, input.unitId);
   const open = await ctx.db
@@ -560,8 +642,9 @@ export async function createOccupancy(ctx: AppContext, viewer: Viewer, input: z.
       version: 1,
     };
     await tx.insertInto('occupancies').values(occ).execute();
-    await audit({ action: 'occupancy.created', entity: 'person', entityId: input.personId, after: input });
-    await audit({ action: 'occupancy.created', entity: 'unit', entityId: unit.id, after: input });
+    const after = { ...input, personName: person.name, unitNumber: unit.number };
+    await audit({ action: 'occupancy.created', entity: 'person', entityId: input.personId, after });
+    await audit({ action: 'occupancy.created', entity: 'unit', entityId: unit.id, after });
   });
   return getPerson(ctx, viewer, input.personId);
 }
@@ -571,6 +654,8 @@ export async function patchOccupancy(ctx: AppContext, viewer: Viewer, id: string
   if (!occ || !inProject(viewer, occ.project_id)) throw notFound('房屋关系');
   if (viewer.role === 'resident') throw forbidden();
   if (input.endDate && input.endDate < occ.start_date) throw fieldError('endDate', '结束日期不能早于开始日期');
+  const unitNumber = (await ctx.db.selectFrom('units').select('number').where('id', '=', occ.unit_id).executeTakeFirstOrThrow()).number;
+  const personName = (await personRow(ctx, occ.person_id)).name;
   const set: Record<string, unknown> = {};
   if (input.endDate !== undefined) set.end_date = input.endDate;
   if (input.moveInDate !== undefined) set.move_in_date = input.moveInDate;
@@ -579,7 +664,8 @@ export async function patchOccupancy(ctx: AppContext, viewer: Viewer, id: string
   await write(ctx, actorOf(viewer), async (tx, audit, now) => {
     await casUpdate(tx, 'occupancies', id, input.version, set, now, '房屋关系');
     if (d.changed) {
-      const entry = { action: 'occupancy.updated', before: { relation: occ.relation, ...d.before }, after: d.after };
+      const who = { personName, unitNumber, relation: occ.relation };
+      const entry = { action: 'occupancy.updated', before: { ...who, ...d.before }, after: d.after };
       await audit({ ...entry, entity: 'person', entityId: occ.person_id });
       await audit({ ...entry, entity: 'unit', entityId: occ.unit_id });
     }
@@ -613,13 +699,19 @@ export async function lookup(ctx: AppContext, viewer: Viewer, rawQ: string, proj
       .select('occupancies.unit_id')
       .where(where);
     if (scope !== null) oq = oq.where('occupancies.project_id', 'in', scope);
-    addUnits((await oq.limit(limit).execute()).map((r) => r.unit_id), by);
+    addUnits(
+      (await oq.limit(limit).execute()).map((r) => r.unit_id),
+      by,
+    );
   };
   const unitsWhere = async (col: 'number' | 'room', value: string, prefix: boolean, by: MatchedBy) => {
     let uq = ctx.db.selectFrom('units').select('id');
     uq = prefix ? uq.where(col, '>=', value).where(col, '<', prefixEnd(value)) : uq.where(col, '=', value);
     if (scope !== null) uq = uq.where('project_id', 'in', scope);
-    addUnits((await uq.orderBy(col).limit(limit).execute()).map((r) => r.id), by);
+    addUnits(
+      (await uq.orderBy(col).limit(limit).execute()).map((r) => r.id),
+      by,
+    );
   };
 
   const upper = q.toUpperCase();
@@ -640,7 +732,10 @@ export async function lookup(ctx: AppContext, viewer: Viewer, rawQ: string, proj
       .where('vehicles.plate', '>=', upper)
       .where('vehicles.plate', '<', prefixEnd(upper));
     if (scope !== null) vq = vq.where('occupancies.project_id', 'in', scope);
-    addUnits((await vq.limit(limit).execute()).map((r) => r.unit_id), 'plate');
+    addUnits(
+      (await vq.limit(limit).execute()).map((r) => r.unit_id),
+      'plate',
+    );
   }
   if (matched.size < limit && /^[\u4e00-\u9fa5·]{1,20}$/.test(q)) {
     await unitsOfPeople((eb) => eb.and([eb('people.name', '>=', q), eb('people.name', '<', prefixEnd(q))]), 'name');

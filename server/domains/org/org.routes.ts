@@ -96,12 +96,22 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
     params: idParam,
     body: z.object({
       version: versionField,
-      businessHours: z.array(z.tuple([z.string(), z.string()])).min(1).max(6).describe("[['08:30','12:00'],['13:30','17:30']]"),
+      businessHours: z
+        .array(z.tuple([z.string(), z.string()]))
+        .min(1)
+        .max(6)
+        .describe("[['08:30','12:00'],['13:30','17:30']]"),
     }),
     response: { 200: Project },
     sample: async (kit) => ({
       params: { id: kit.fixtures.projectId },
-      body: { version: await kit.version('projects', kit.fixtures.projectId), businessHours: [['08:30', '12:00'], ['13:30', '18:00']] },
+      body: {
+        version: await kit.version('projects', kit.fixtures.projectId),
+        businessHours: [
+          ['08:30', '12:00'],
+          ['13:30', '18:00'],
+        ],
+      },
     }),
     handler: async (req) => setBusinessHours(ctx, req.viewer, req.params.id, req.body.version, req.body.businessHours),
   });

@@ -26,7 +26,10 @@ export const Project = z.object({
   version: z.number(),
 });
 export const ProjectCreate = z.object({
-  code: z.string().trim().regex(/^[A-Z][A-Z0-9]{1,9}$/, '项目编码为 2–10 位大写字母或数字，以字母开头'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Z][A-Z0-9]{1,9}$/, '项目编码为 2–10 位大写字母或数字，以字母开头'),
   name: z.string().trim().min(1, '请填写项目名称').max(50),
   address: z.string().trim().max(200).default(''),
 });

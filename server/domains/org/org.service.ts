@@ -109,7 +109,17 @@ export async function createProject(ctx: AppContext, viewer: Viewer, input: z.in
     await audit({ action: 'project.created', entity: 'project', entityId: row.id, after: input });
     return row.id;
   });
-  if (viewer.projectIds !== null) return { id, code: input.code, name: input.name, address: input.address, businessHours: DEFAULT_BUSINESS_HOURS, buildingCount: 0, unitCount: 0, version: 1 };
+  if (viewer.projectIds !== null)
+    return {
+      id,
+      code: input.code,
+      name: input.name,
+      address: input.address,
+      businessHours: DEFAULT_BUSINESS_HOURS,
+      buildingCount: 0,
+      unitCount: 0,
+      version: 1,
+    };
   return getProject(ctx, viewer, id);
 }
 
@@ -167,7 +177,9 @@ export async function listDepartments(ctx: AppContext, viewer: Viewer, projectId
   if (projectId) q = q.where('departments.project_id', '=', projectId);
   else if (viewer.projectIds !== null) {
     const ids = viewer.projectIds;
-    q = q.where((eb) => eb.or([eb('departments.project_id', 'is', null), ...(ids.length ? [eb('departments.project_id', 'in', ids)] : [])]));
+    q = q.where((eb) =>
+      eb.or([eb('departments.project_id', 'is', null), ...(ids.length ? [eb('departments.project_id', 'in', ids)] : [])]),
+    );
   }
   const rows = await q.execute();
   const counts = await ctx.db
@@ -292,7 +304,15 @@ export async function listStaff(ctx: AppContext, viewer: Viewer, query: StaffQue
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   const projects = page.length
-    ? await ctx.db.selectFrom('staff_projects').selectAll().where('staff_id', 'in', page.map((r) => r.id)).execute()
+    ? await ctx.db
+        .selectFrom('staff_projects')
+        .selectAll()
+        .where(
+          'staff_id',
+          'in',
+          page.map((r) => r.id),
+        )
+        .execute()
     : [];
   const showPhone = can(viewer, 'pii.phone');
   const items = page.map((r) => ({
@@ -321,7 +341,12 @@ export async function getStaff(ctx: AppContext, viewer: Viewer, id: string) {
   return s;
 }
 
-async function checkDepartmentAndProjects(ctx: AppContext, viewer: Viewer, departmentId: string | undefined, projectIds: string[] | undefined) {
+async function checkDepartmentAndProjects(
+  ctx: AppContext,
+  viewer: Viewer,
+  departmentId: string | undefined,
+  projectIds: string[] | undefined,
+) {
   if (departmentId) {
     const d = await ctx.db.selectFrom('departments').select(['id', 'project_id']).where('id', '=', departmentId).executeTakeFirst();
     if (!d || (d.project_id && !inProject(viewer, d.project_id))) throw fieldError('departmentId', '部门不存在');
@@ -351,7 +376,11 @@ export async function createStaff(ctx: AppContext, viewer: Viewer, input: z.infe
     };
     await tx.insertInto('staff').values(row).execute();
     const projectIds = [...new Set(input.projectIds)];
-    if (projectIds.length) await tx.insertInto('staff_projects').values(projectIds.map((p) => ({ staff_id: row.id, project_id: p }))).execute();
+    if (projectIds.length)
+      await tx
+        .insertInto('staff_projects')
+        .values(projectIds.map((p) => ({ staff_id: row.id, project_id: p })))
+        .execute();
     await audit({ action: 'staff.created', entity: 'staff', entityId: row.id, after: { ...input, phone: maskPhone(input.phone) } });
     return row.id;
   });
@@ -370,7 +399,11 @@ export async function patchStaff(ctx: AppContext, viewer: Viewer, id: string, in
     if (projectIds) {
       await tx.deleteFrom('staff_projects').where('staff_id', '=', id).execute();
       const uniq = [...new Set(projectIds)];
-      if (uniq.length) await tx.insertInto('staff_projects').values(uniq.map((p) => ({ staff_id: id, project_id: p }))).execute();
+      if (uniq.length)
+        await tx
+          .insertInto('staff_projects')
+          .values(uniq.map((p) => ({ staff_id: id, project_id: p })))
+          .execute();
     }
     if (d.changed) await audit({ action: 'staff.updated', entity: 'staff', entityId: id, before: d.before, after: d.after });
   });
@@ -379,7 +412,21 @@ export async function patchStaff(ctx: AppContext, viewer: Viewer, id: string, in
 
 // ---------- users ----------
 
-function presentUser(u: { id: string; username: string; display_name: string; role: string; all_projects: number; staff_id: string | null; person_id: string | null; active: number; locked_until: number; version: number }, projectIds: string[]) {
+function presentUser(
+  u: {
+    id: string;
+    username: string;
+    display_name: string;
+    role: string;
+    all_projects: number;
+    staff_id: string | null;
+    person_id: string | null;
+    active: number;
+    locked_until: number;
+    version: number;
+  },
+  projectIds: string[],
+) {
   return {
     id: u.id,
     username: u.username,
@@ -396,22 +443,47 @@ function presentUser(u: { id: string; username: string; display_name: string; ro
 }
 
 export async function listUsers(ctx: AppContext, viewer: Viewer, cursor: string | undefined, limit: number) {
-  let q = ctx.db.selectFrom('users').selectAll().orderBy('username').limit(limit + 1);
+  let q = ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('username')
+    .limit(limit + 1);
   const cur = decodeCursor(cursor, 1);
   if (cursor && !cur) throw fieldError('cursor', '分页游标无效');
   if (cur) q = q.where('username', '>', String(cur[0]));
   if (viewer.projectIds !== null) {
     const ids = viewer.projectIds;
     q = q.where('all_projects', '=', 0).where((eb) =>
-      eb.exists(eb.selectFrom('user_projects').select('user_id').whereRef('user_projects.user_id', '=', 'users.id').where('user_projects.project_id', 'in', ids.length ? ids : ['']))
+      eb.exists(
+        eb
+          .selectFrom('user_projects')
+          .select('user_id')
+          .whereRef('user_projects.user_id', '=', 'users.id')
+          .where('user_projects.project_id', 'in', ids.length ? ids : ['']),
+      ),
     );
   }
   const rows = await q.execute();
   const page = rows.slice(0, limit);
-  const ups = page.length ? await ctx.db.selectFrom('user_projects').selectAll().where('user_id', 'in', page.map((u) => u.id)).execute() : [];
+  const ups = page.length
+    ? await ctx.db
+        .selectFrom('user_projects')
+        .selectAll()
+        .where(
+          'user_id',
+          'in',
+          page.map((u) => u.id),
+        )
+        .execute()
+    : [];
   const last = page[page.length - 1];
   return {
-    items: page.map((u) => presentUser(u, ups.filter((x) => x.user_id === u.id).map((x) => x.project_id))),
+    items: page.map((u) =>
+      presentUser(
+        u,
+        ups.filter((x) => x.user_id === u.id).map((x) => x.project_id),
+      ),
+    ),
     nextCursor: rows.length > limit && last ? encodeCursor([last.username]) : null,
   };
 }
@@ -420,7 +492,10 @@ async function getUser(ctx: AppContext, id: string) {
   const u = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!u) throw notFound('账号');
   const ups = await ctx.db.selectFrom('user_projects').select('project_id').where('user_id', '=', id).execute();
-  return presentUser(u, ups.map((x) => x.project_id));
+  return presentUser(
+    u,
+    ups.map((x) => x.project_id),
+  );
 }
 
 export interface NewUser {
@@ -444,7 +519,11 @@ export async function addUser(ctx: AppContext, viewer: Viewer | null, input: New
   if (input.projectCodesOrIds) {
     const wanted = [...new Set(input.projectCodesOrIds)];
     const rows = wanted.length
-      ? await ctx.db.selectFrom('projects').select(['id', 'code']).where((eb) => eb.or([eb('id', 'in', wanted), eb('code', 'in', wanted)])).execute()
+      ? await ctx.db
+          .selectFrom('projects')
+          .select(['id', 'code'])
+          .where((eb) => eb.or([eb('id', 'in', wanted), eb('code', 'in', wanted)]))
+          .execute()
       : [];
     const missing = wanted.find((w) => !rows.some((r) => r.id === w || r.code === w));
     if (missing) throw fieldError('projectIds', `项目 ${missing} 不存在`);
@@ -485,7 +564,11 @@ export async function addUser(ctx: AppContext, viewer: Viewer | null, input: New
       version: 1,
     };
     await tx.insertInto('users').values(row).execute();
-    if (projectIds?.length) await tx.insertInto('user_projects').values(projectIds.map((p) => ({ user_id: row.id, project_id: p }))).execute();
+    if (projectIds?.length)
+      await tx
+        .insertInto('user_projects')
+        .values(projectIds.map((p) => ({ user_id: row.id, project_id: p })))
+        .execute();
     await audit({
       action: 'user.created',
       entity: 'user',
@@ -531,7 +614,9 @@ export async function patchUser(ctx: AppContext, viewer: Viewer, id: string, inp
       if (viewer.projectIds !== null) throw forbidden('只有公司级账号可以授予全部项目');
       projectIds = null;
     } else {
-      const rows = input.projectIds.length ? await ctx.db.selectFrom('projects').select('id').where('id', 'in', input.projectIds).execute() : [];
+      const rows = input.projectIds.length
+        ? await ctx.db.selectFrom('projects').select('id').where('id', 'in', input.projectIds).execute()
+        : [];
       const bad = input.projectIds.find((p) => !rows.some((r) => r.id === p) || !inProject(viewer, p));
       if (bad) throw fieldError('projectIds', `项目 ${bad} 不存在`);
       projectIds = [...new Set(input.projectIds)];
@@ -542,7 +627,11 @@ export async function patchUser(ctx: AppContext, viewer: Viewer, id: string, inp
     await casUpdate(tx, 'users', id, input.version, set, now, '账号');
     if (projectIds !== undefined) {
       await tx.deleteFrom('user_projects').where('user_id', '=', id).execute();
-      if (projectIds?.length) await tx.insertInto('user_projects').values(projectIds.map((p) => ({ user_id: id, project_id: p }))).execute();
+      if (projectIds?.length)
+        await tx
+          .insertInto('user_projects')
+          .values(projectIds.map((p) => ({ user_id: id, project_id: p })))
+          .execute();
     }
     if (input.active === false || input.password !== undefined || input.role !== undefined) {
       await tx.deleteFrom('sessions').where('user_id', '=', id).execute();

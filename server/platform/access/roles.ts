@@ -37,14 +37,7 @@ const ALL_STAFF_READ: Permission[] = ['directory.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   receptionist: [...ALL_STAFF_READ, 'directory.write', 'pii.phone'],
   service_supervisor: [...ALL_STAFF_READ, 'directory.write', 'pii.phone', 'pii.id_number'],
-  project_manager: [
-    ...ALL_STAFF_READ,
-    'directory.write',
-    'structure.manage',
-    'pii.phone',
-    'pii.id_number',
-    'calendar.manage',
-  ],
+  project_manager: [...ALL_STAFF_READ, 'directory.write', 'structure.manage', 'pii.phone', 'pii.id_number', 'calendar.manage'],
   department_head: [...ALL_STAFF_READ, 'pii.phone'],
   technician: [...ALL_STAFF_READ],
   gate_guard: [...ALL_STAFF_READ],

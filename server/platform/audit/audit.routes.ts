@@ -34,7 +34,11 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext) {
     sample: () => ({}),
     handler: async (req) => {
       const { cursor, limit, entity, entityId } = req.query;
-      let q = ctx.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(limit + 1);
+      let q = ctx.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .orderBy('seq', 'desc')
+        .limit(limit + 1);
       if (entity) q = q.where('entity', '=', entity);
       if (entityId) q = q.where('entity_id', '=', entityId);
       const cur = decodeCursor(cursor, 1);

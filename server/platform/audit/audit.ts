@@ -104,13 +104,7 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
   let checked = 0;
   const page = 5000;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>=', expectedSeq)
-      .orderBy('seq')
-      .limit(page)
-      .execute();
+    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(page).execute();
     for (const r of rows) {
       if (r.seq !== expectedSeq) {
         return { ok: false, checked, firstBad: { seq: expectedSeq, reason: `事件 #${expectedSeq} 缺失（被删除）` } };
@@ -157,4 +151,3 @@ export async function entityHistory(db: Db, entity: string, entityId: string, li
     after: r.after_json ? JSON.parse(r.after_json) : null,
   }));
 }
-

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ROLE_PERMISSIONS } from '../access/roles.ts';
+import { ROLE_CODES, ROLE_PERMISSIONS } from '../access/roles.ts';
 import type { AppContext } from '../context.ts';
 import { defineRoute } from '../http/route.ts';
-import { CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, changePassword, login, logout } from './auth.service.ts';
+import { CSRF_COOKIE, changePassword, login, logout, SESSION_COOKIE, SESSION_TTL_MS } from './auth.service.ts';
 import type { Viewer } from './viewer.ts';
 
 const Me = z.object({
   id: z.string(),
   username: z.string(),
   name: z.string(),
-  role: z.string(),
+  role: z.enum(ROLE_CODES),
   projectIds: z.array(z.string()).nullable().describe('null = 全部项目'),
   personId: z.string().nullable(),
   staffId: z.string().nullable(),

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { isRole, type Role } from '../access/roles.ts';
 import { appendAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, fieldError } from '../http/errors.ts';
 import { randomToken } from '../ids.ts';
-import { type Role, isRole } from '../access/roles.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { actorOf, type Viewer } from './viewer.ts';
 
@@ -54,12 +54,18 @@ export async function login(ctx: AppContext, username: string, password: string,
         .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? now + LOCK_MS : user.locked_until })
         .where('id', '=', user.id)
         .execute();
-      await appendAudit(tx, ctx.dialect, actor, {
-        action: lock ? 'auth.locked' : 'auth.login_failed',
-        entity: 'user',
-        entityId: user.id,
-        after: { failedAttempts: attempts },
-      }, now);
+      await appendAudit(
+        tx,
+        ctx.dialect,
+        actor,
+        {
+          action: lock ? 'auth.locked' : 'auth.login_failed',
+          entity: 'user',
+          entityId: user.id,
+          after: { failedAttempts: attempts },
+        },
+        now,
+      );
     });
     if (lock) throw new AppError(401, 'account_locked', lockedMessage(now + LOCK_MS));
     throw new AppError(401, 'bad_credentials', `用户名或密码错误（还可尝试 ${MAX_FAILED_LOGINS - attempts} 次）`);
@@ -123,7 +129,13 @@ export async function sessionViewer(ctx: AppContext, token: string | undefined, 
 export async function logout(ctx: AppContext, viewer: Viewer, token: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
-    await appendAudit(tx, ctx.dialect, actorOf(viewer), { action: 'auth.logout', entity: 'user', entityId: viewer.userId }, ctx.clock.now());
+    await appendAudit(
+      tx,
+      ctx.dialect,
+      actorOf(viewer),
+      { action: 'auth.logout', entity: 'user', entityId: viewer.userId },
+      ctx.clock.now(),
+    );
   });
 }
 

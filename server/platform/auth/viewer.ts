@@ -1,5 +1,5 @@
-import type { Actor } from '../audit/audit.ts';
 import { type Permission, type Role, roleCan } from '../access/roles.ts';
+import type { Actor } from '../audit/audit.ts';
 import { forbidden } from '../http/errors.ts';
 
 /** The signed-in user as the services see them: identity, role, and the projects they may act in. */

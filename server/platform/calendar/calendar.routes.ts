@@ -5,8 +5,8 @@ import type { AppContext } from '../context.ts';
 import { dateString, idParam } from '../http/common.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
-import { addWorkingDays, addWorkingHours, firstFridayOrNextWorkingDay, monthDays } from './calendar.ts';
 import { addOverride, calendarConfig, listOverrides, removeOverride } from './calendar.service.ts';
+import { addWorkingDays, addWorkingHours, firstFridayOrNextWorkingDay, monthDays } from './calendar.ts';
 
 const Override = z.object({
   id: z.string(),
@@ -28,6 +28,21 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext) {
       year: z.coerce.number().int().min(2000).max(2100),
       month: z.coerce.number().int().min(1).max(12),
     }),
+    response: {
+      200: z.object({
+        days: z.array(
+          z.object({
+            date: z.string(),
+            working: z.boolean(),
+            reason: z.enum(['override', 'statutory_holiday', 'make_up_workday', 'weekend', 'weekday']),
+            name: z.string().optional().describe('节假日名称，如 国庆节'),
+            note: z.string().optional(),
+          }),
+        ),
+        businessHours: z.array(z.tuple([z.string(), z.string()])),
+        receptionDay: z.string().describe('当月接访日：第一个星期五，遇节假日顺延至下一个工作日'),
+      }),
+    },
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, year: '2026', month: '10' } }),
     handler: async (req) => {
       const { projectId, year, month } = req.query;
@@ -66,7 +81,9 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext) {
       note: z.string().trim().max(100).default(''),
     }),
     response: { 200: Override },
-    sample: async (kit) => ({ body: { projectId: kit.fixtures.projectId, date: await kit.make.freeDate(), kind: 'holiday', note: '停电检修' } }),
+    sample: async (kit) => ({
+      body: { projectId: kit.fixtures.projectId, date: await kit.make.freeDate(), kind: 'holiday', note: '停电检修' },
+    }),
     handler: async (req) => addOverride(ctx, req.viewer, req.body),
   });
 
@@ -101,7 +118,8 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async (req) => {
       const { projectId, from, hours, days } = req.query;
       if (!inProject(req.viewer, projectId)) throw notFound('项目');
-      if ((hours === undefined) === (days === undefined)) throw badRequest('请填写工作小时数或工作日数（二选一）', { hours: '请填写工作小时数或工作日数（二选一）' });
+      if ((hours === undefined) === (days === undefined))
+        throw badRequest('请填写工作小时数或工作日数（二选一）', { hours: '请填写工作小时数或工作日数（二选一）' });
       const cfg = await calendarConfig(ctx, projectId);
       return { due: hours !== undefined ? addWorkingHours(from, hours, cfg) : addWorkingDays(from, days ?? 0, cfg) };
     },

@@ -150,8 +150,7 @@ describe('official schedule (chinese-days)', () => {
 
   // chinese-days' own functions are only trusted east of UTC: west of it they
   // shift dates by a day, which is why the module reads the package's JSON.
-  const eastOfUtc =
-    new Date(Date.UTC(2025, 0, 15)).getTimezoneOffset() <= 0 && new Date(Date.UTC(2025, 6, 15)).getTimezoneOffset() <= 0;
+  const eastOfUtc = new Date(Date.UTC(2025, 0, 15)).getTimezoneOffset() <= 0 && new Date(Date.UTC(2025, 6, 15)).getTimezoneOffset() <= 0;
   it.runIf(eastOfUtc)('agrees with chinese-days.isWorkday on every day of 2025–2026', () => {
     for (let date = '2025-01-01'; date <= '2026-12-31'; date = addDays(date, 1)) {
       expect(isWorkingDay(date, STD), date).toBe(chineseDays.isWorkday(date));
@@ -319,9 +318,9 @@ describe('administrator overrides', () => {
 
   it('rejects invalid overrides', () => {
     expect(() => isWorkingDay('2025-11-03', cfg([{ date: '2025-13-01', kind: 'holiday' }]))).toThrow(/无效/);
-    expect(() =>
-      isWorkingDay('2025-11-03', cfg([{ date: '2025-11-03', kind: 'off' as unknown as 'holiday' }])),
-    ).toThrow(/workday 或 holiday/);
+    expect(() => isWorkingDay('2025-11-03', cfg([{ date: '2025-11-03', kind: 'off' as unknown as 'holiday' }]))).toThrow(
+      /workday 或 holiday/,
+    );
   });
 
   it('terminates with a clear error when no working day exists', () => {
@@ -377,7 +376,13 @@ describe('workingMsBetween', () => {
     const configs = [
       STD,
       cfg([], LUNCH_HOURS),
-      cfg([{ date: '2025-11-03', kind: 'holiday' }, { date: '2025-11-02', kind: 'workday' }], LUNCH_HOURS),
+      cfg(
+        [
+          { date: '2025-11-03', kind: 'holiday' },
+          { date: '2025-11-02', kind: 'workday' },
+        ],
+        LUNCH_HOURS,
+      ),
     ];
     const lo = at('2025-01-01', '00:00');
     const hi = at('2026-12-31', '00:00');
@@ -451,7 +456,12 @@ describe('parseBusinessHours', () => {
     expect(parsed).toEqual(input);
     expect(parsed).not.toBe(input);
     expect(parseBusinessHours([['00:00', '24:00']])).toEqual([['00:00', '24:00']]);
-    expect(parseBusinessHours([['08:00', '12:00'], ['12:00', '18:00']])).toHaveLength(2);
+    expect(
+      parseBusinessHours([
+        ['08:00', '12:00'],
+        ['12:00', '18:00'],
+      ]),
+    ).toHaveLength(2);
     expect(parseBusinessHours(DEFAULT_BUSINESS_HOURS)).toEqual([['08:30', '17:30']]);
   });
 
@@ -480,8 +490,6 @@ describe('parseBusinessHours', () => {
   });
 
   it('bad hours in a config are reported by the working-time functions', () => {
-    expect(() => addWorkingHours(at('2025-11-05', '09:00'), 1, cfg([], [['18:00', '09:00']]))).toThrow(
-      /结束时间必须晚于开始时间/,
-    );
+    expect(() => addWorkingHours(at('2025-11-05', '09:00'), 1, cfg([], [['18:00', '09:00']]))).toThrow(/结束时间必须晚于开始时间/);
   });
 });

@@ -24,9 +24,7 @@ export interface CalendarOverride {
 export type BusinessHours = Array<[string, string]>;
 
 // Frozen because it is shared by every project that has no hours of its own.
-export const DEFAULT_BUSINESS_HOURS: BusinessHours = Object.freeze([
-  Object.freeze(['08:30', '17:30']),
-]) as unknown as BusinessHours;
+export const DEFAULT_BUSINESS_HOURS: BusinessHours = Object.freeze([Object.freeze(['08:30', '17:30'])]) as unknown as BusinessHours;
 
 export interface CalendarConfig {
   businessHours: BusinessHours;
@@ -226,9 +224,7 @@ function buildCtx(cfg: CalendarConfig, needHours: boolean): Ctx {
   const overrides = buildOverrides(cfg.overrides);
   if (!needHours) return { intervals: [], overrides };
   const hours = parseBusinessHours(cfg.businessHours);
-  const intervals = hours.map(
-    ([s, e]) => [(parseHhmm(s) ?? 0) * MINUTE_MS, (parseHhmm(e) ?? 0) * MINUTE_MS] as [number, number],
-  );
+  const intervals = hours.map(([s, e]) => [(parseHhmm(s) ?? 0) * MINUTE_MS, (parseHhmm(e) ?? 0) * MINUTE_MS] as [number, number]);
   return { intervals, overrides };
 }
 
@@ -267,9 +263,7 @@ function isWorking(day: number, ctx: Ctx): boolean {
 }
 
 function noWorkingDayError(from: number): Error {
-  return new Error(
-    `自 ${formatDay(from)} 起连续 ${MAX_IDLE_DAYS} 天没有工作日，无法计算期限，请检查工作日历的节假日设置`,
-  );
+  return new Error(`自 ${formatDay(from)} 起连续 ${MAX_IDLE_DAYS} 天没有工作日，无法计算期限，请检查工作日历的节假日设置`);
 }
 
 function nextWorking(day: number, ctx: Ctx): number {

@@ -34,10 +34,18 @@ class ListProvider implements MigrationProvider {
 
 /** Applies pending migrations; running it again is a no-op. */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new ListProvider(dialect) });
+  // Without a schema Kysely finds its bookkeeping tables in *any* schema of the database, so
+  // while another schema (a parallel test file, a second install) has them it skips creating ours.
+  const migrationTableSchema = dialect === 'postgres' ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({ db, provider: new ListProvider(dialect), migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 export async function ensureSchema(db: Kysely<any>, schema: string): Promise<void> {

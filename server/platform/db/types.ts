@@ -42,6 +42,8 @@ export interface UnitTable {
   number: string;
   /** The room part alone (1502), so the counter can type only that. */
   room: string;
+  /** `number` with its numeric parts zero-padded, so 1-1-101 sorts before 1-1-1001. */
+  sort_key: string;
   floor: number;
   /** Floor area in hundredths of a square metre. */
   area_x100: number;
@@ -205,4 +207,3 @@ export interface DB {
   audit_head: AuditHeadTable;
   calendar_overrides: CalendarOverrideTable;
 }
-

@@ -15,15 +15,12 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, fields?: Record<string, string>) =>
-  new AppError(400, 'invalid_input', message, fields);
-export const fieldError = (field: string, message: string) =>
-  new AppError(400, 'invalid_input', `${message}`, { [field]: message });
+export const badRequest = (message: string, fields?: Record<string, string>) => new AppError(400, 'invalid_input', message, fields);
+export const fieldError = (field: string, message: string) => new AppError(400, 'invalid_input', `${message}`, { [field]: message });
 export const unauthorized = (message = '请先登录') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message = '没有权限执行此操作') => new AppError(403, 'forbidden', message);
 export const notFound = (what = '记录') => new AppError(404, 'not_found', `${what}不存在或无权查看`);
-export const conflict = (message: string, current?: unknown) =>
-  new AppError(409, 'conflict', message, undefined, current);
+export const conflict = (message: string, current?: unknown) => new AppError(409, 'conflict', message, undefined, current);
 export const ruleViolated = (message: string, code = 'rule_violated') => new AppError(422, code, message);
 
 export function errorBody(e: AppError) {

@@ -1,0 +1,73 @@
+import { Form, type FormInstance, Modal } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { useErrorReporter } from '../forms';
+import { useT } from '../i18n';
+
+interface FormModalProps<V> {
+  title: ReactNode;
+  open: boolean;
+  onClose(): void;
+  initialValues?: Partial<V>;
+  /** Resolves when saved; a thrown ApiError lands on the fields it names. */
+  onSubmit(values: V): Promise<unknown>;
+  /** On a 409: fetch the record as it is now; its values replace the form's (with the new version). */
+  reload?: () => Promise<Partial<V>>;
+  children: ReactNode | ((form: FormInstance<V>) => ReactNode);
+  okText?: ReactNode;
+  width?: number;
+  testId?: string;
+}
+
+/** A dialog holding one form: submit on OK, errors shown in place, closed on success. */
+export function FormModal<V extends object>(props: FormModalProps<V>) {
+  const t = useT();
+  const [form] = Form.useForm<V>();
+  const [busy, setBusy] = useState(false);
+  const report = useErrorReporter();
+
+  const submit = async (values: V) => {
+    setBusy(true);
+    try {
+      await props.onSubmit(values);
+      props.onClose();
+    } catch (e) {
+      report(e, {
+        form,
+        onReload: props.reload
+          ? async () => {
+              const fresh = await props.reload?.();
+              if (fresh) form.setFieldsValue(fresh as Parameters<typeof form.setFieldsValue>[0]);
+            }
+          : undefined,
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={props.title}
+      open={props.open}
+      onCancel={props.onClose}
+      onOk={() => form.submit()}
+      okText={props.okText ?? t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      destroyOnHidden
+      width={props.width}
+      data-testid={props.testId}
+    >
+      <Form<V>
+        form={form}
+        layout="vertical"
+        initialValues={props.initialValues}
+        onFinish={submit}
+        preserve={false}
+        style={{ marginTop: 12 }}
+      >
+        {typeof props.children === 'function' ? props.children(form) : props.children}
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,63 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CalendarOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  SearchOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { MessageKey } from './i18n';
+import type { Permission } from './types';
+
+export interface NavEntry {
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  perm: Permission;
+  /** Other paths under which this entry is the current one (a unit page belongs to the look-up). */
+  also?: string[];
+}
+
+export interface NavGroup {
+  label: MessageKey;
+  icon: ReactNode;
+  children: NavEntry[];
+}
+
+export const STAFF_NAV: Array<NavEntry | NavGroup> = [
+  { path: '/', label: 'nav.lookup', icon: <SearchOutlined />, perm: 'directory.read', also: ['/units', '/people'] },
+  { path: '/projects', label: 'nav.projects', icon: <HomeOutlined />, perm: 'directory.read' },
+  {
+    label: 'nav.org',
+    icon: <ApartmentOutlined />,
+    children: [
+      { path: '/org/departments', label: 'nav.departments', icon: <ApartmentOutlined />, perm: 'directory.read' },
+      { path: '/org/staff', label: 'nav.staff', icon: <TeamOutlined />, perm: 'directory.read' },
+      { path: '/org/users', label: 'nav.users', icon: <IdcardOutlined />, perm: 'org.manage' },
+    ],
+  },
+  { path: '/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, perm: 'directory.read' },
+  { path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, perm: 'audit.read' },
+];
+
+export function isGroup(e: NavEntry | NavGroup): e is NavGroup {
+  return 'children' in e;
+}
+
+/** The nav entry a path belongs to: the longest matching prefix wins, so '/' only matches itself and its `also`. */
+export function activeNavPath(pathname: string): string | undefined {
+  let best: { path: string; len: number } | undefined;
+  const consider = (e: NavEntry) => {
+    for (const p of [e.path, ...(e.also ?? [])]) {
+      const hit = p === '/' ? pathname === '/' : pathname === p || pathname.startsWith(`${p}/`);
+      if (hit && (!best || p.length > best.len)) best = { path: e.path, len: p.length };
+    }
+  };
+  for (const e of STAFF_NAV) {
+    if (isGroup(e)) e.children.forEach(consider);
+    else consider(e);
+  }
+  return best?.path;
+}

@@ -1,0 +1,67 @@
+import { lazy, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { NotFound, RequireAuth, RequirePerm } from './guards';
+import { ResidentShell, StaffShell } from './shell';
+import type { Permission } from './types';
+
+// One chunk per page: the counter's look-up loads without the admin screens.
+const LoginPage = lazy(() => import('../pages/login/login-page'));
+const LookupPage = lazy(() => import('../pages/lookup/lookup-page'));
+const UnitPage = lazy(() => import('../pages/directory/unit-page'));
+const PersonPage = lazy(() => import('../pages/directory/person-page'));
+const PersonNewPage = lazy(() => import('../pages/directory/person-new-page'));
+const ProjectsPage = lazy(() => import('../pages/directory/projects-page'));
+const ProjectPage = lazy(() => import('../pages/directory/project-page'));
+const BuildingPage = lazy(() => import('../pages/directory/building-page'));
+const DepartmentsPage = lazy(() => import('../pages/org/departments-page'));
+const StaffPage = lazy(() => import('../pages/org/staff-page'));
+const UsersPage = lazy(() => import('../pages/org/users-page'));
+const CalendarPage = lazy(() => import('../pages/calendar/calendar-page'));
+const AuditPage = lazy(() => import('../pages/audit/audit-page'));
+const PasswordPage = lazy(() => import('../pages/account/password-page'));
+const MyUnitsPage = lazy(() => import('../mobile/resident/my-units-page'));
+
+const guarded = (perm: Permission, element: ReactNode) => <RequirePerm perm={perm}>{element}</RequirePerm>;
+
+const staffRoutes: RouteObject[] = [
+  { index: true, element: guarded('directory.read', <LookupPage />) },
+  { path: 'units/:id', element: guarded('directory.read', <UnitPage />) },
+  { path: 'people/new', element: guarded('directory.write', <PersonNewPage />) },
+  { path: 'people/:id', element: guarded('directory.read', <PersonPage />) },
+  { path: 'projects', element: guarded('directory.read', <ProjectsPage />) },
+  { path: 'projects/:projectId', element: guarded('directory.read', <ProjectPage />) },
+  { path: 'projects/:projectId/buildings/:buildingId', element: guarded('directory.read', <BuildingPage />) },
+  { path: 'org/departments', element: guarded('directory.read', <DepartmentsPage />) },
+  { path: 'org/staff', element: guarded('directory.read', <StaffPage />) },
+  { path: 'org/users', element: guarded('org.manage', <UsersPage />) },
+  { path: 'calendar', element: guarded('directory.read', <CalendarPage />) },
+  { path: 'audit', element: guarded('audit.read', <AuditPage />) },
+  { path: 'account/password', element: <PasswordPage /> },
+  { path: '*', element: <NotFound /> },
+];
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/m',
+    element: (
+      <RequireAuth audience="resident">
+        <ResidentShell />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <MyUnitsPage /> },
+      { path: 'password', element: <PasswordPage /> },
+      { path: '*', element: <Navigate to="/m" replace /> },
+    ],
+  },
+  {
+    path: '/',
+    element: (
+      <RequireAuth audience="staff">
+        <StaffShell />
+      </RequireAuth>
+    ),
+    children: staffRoutes,
+  },
+]);

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,14 +11,19 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { z } from 'zod';
 import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
 import { registerOrgRoutes } from './domains/org/org.routes.ts';
+import { registerIntakeConfigRoutes } from './domains/requests/config.routes.ts';
+import { registerRequestRoutes } from './domains/requests/requests.routes.ts';
 import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
 import { registerAuthRoutes } from './platform/auth/auth.routes.ts';
 import { CSRF_HEADER, SESSION_COOKIE, sessionViewer } from './platform/auth/auth.service.ts';
 import { can } from './platform/auth/viewer.ts';
 import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
 import type { AppContext } from './platform/context.ts';
+import { registerFileRoutes } from './platform/files/files.routes.ts';
 import { AppError, errorBody, forbidden, unauthorized } from './platform/http/errors.ts';
 import { defineRoute } from './platform/http/route.ts';
+import { registerLiveRoutes } from './platform/live/live.routes.ts';
+import { registerNotificationRoutes } from './platform/notify/notify.routes.ts';
 
 z.config(z.locales.zhCN());
 
@@ -87,6 +93,7 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(cookie);
+  await app.register(multipart);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -171,6 +178,11 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerDirectoryRoutes(app, ctx);
   registerCalendarRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerRequestRoutes(app, ctx);
+  registerIntakeConfigRoutes(app, ctx);
+  registerFileRoutes(app, ctx);
+  registerNotificationRoutes(app, ctx);
+  registerLiveRoutes(app, ctx);
 
   if (webDir && existsSync(join(webDir, 'index.html'))) {
     // wildcard: files are looked up per request, so a rebuilt console is served without a restart.

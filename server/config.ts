@@ -11,6 +11,11 @@ export interface Config {
   port: number;
   host: string;
   webDir: string;
+  /** How often this node sweeps deadlines and delivers the outbox. */
+  sweepMs: number;
+  outboxMs: number;
+  /** Shared secret of the telephone system's call-event webhook; empty = webhook off. */
+  telephonySecret: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -23,5 +28,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     webDir: join(ROOT, 'dist', 'web'),
+    sweepMs: Number.parseInt(env.WUYE_SWEEP_MS || '5000', 10),
+    outboxMs: Number.parseInt(env.WUYE_OUTBOX_MS || '3000', 10),
+    telephonySecret: env.TELEPHONY_SECRET || '',
   };
 }

@@ -3,13 +3,15 @@ import { buildApp } from './app.ts';
 import { type Config, loadConfig, VERSION } from './config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/demo-data.ts';
 import { addUser } from './domains/org/org.service.ts';
+import { defaultJobs } from './jobs.ts';
 import { isRole, ROLE_CODES } from './platform/access/roles.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { backupSqlite, restoreSqlite } from './platform/backup.ts';
-import { type AppContext, systemClock } from './platform/context.ts';
+import { type AppContext, createContext } from './platform/context.ts';
 import { isPostgresUrl, openDb } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { AppError } from './platform/http/errors.ts';
+import { startJobs } from './platform/jobs/runner.ts';
 
 const USAGE = `用法 Usage: wuye <命令>
   serve                       启动服务（首次启动自动创建演示数据）
@@ -26,7 +28,7 @@ const USAGE = `用法 Usage: wuye <命令>
 async function openContext(cfg: Config): Promise<AppContext> {
   const handle = openDb({ url: cfg.databaseUrl });
   await migrateToLatest(handle.db, handle.dialect);
-  return { handle, db: handle.db, dialect: handle.dialect, clock: systemClock, dataDir: cfg.dataDir, version: VERSION };
+  return createContext(handle, { dataDir: cfg.dataDir, version: VERSION });
 }
 
 function printAccounts() {
@@ -45,8 +47,12 @@ async function serve(cfg: Config) {
     printAccounts();
   }
   const app = await buildApp({ ctx, logger: { level: process.env.LOG_LEVEL || 'info' }, webDir: cfg.webDir });
+  await ctx.live.start();
+  const stopJobs = startJobs(ctx, defaultJobs(cfg), (msg, err) => app.log.error({ err }, msg));
   const close = async () => {
+    await stopJobs();
     await app.close();
+    await ctx.live.stop();
     await ctx.handle.close();
     process.exit(0);
   };

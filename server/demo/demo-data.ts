@@ -1,4 +1,6 @@
+import type { Insertable } from 'kysely';
 import { unitSortKey } from '../domains/directory/directory.service.ts';
+import { ensureIntakeDefaults } from '../domains/requests/config.service.ts';
 import type { Role } from '../platform/access/roles.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts';
 import { hashPassword } from '../platform/auth/passwords.ts';
@@ -176,7 +178,7 @@ const DEMO_LOGIN_BY_TITLE: Record<string, string> = {
   门岗: 'menggang',
 };
 
-type Insert<T extends keyof DB> = DB[T];
+type Insert<T extends keyof DB> = Insertable<DB[T]>;
 
 async function insertChunks<T extends keyof DB>(ctx: AppContext, table: T, rows: Insert<T>[], tx: any) {
   // PostgreSQL caps a statement at 65535 parameters; SQLite at 32766.
@@ -205,6 +207,7 @@ export async function hasData(ctx: AppContext): Promise<boolean> {
 
 /** Creates the demo company on an empty database; a database that has a company is left alone. */
 export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSummary | null> {
+  await ensureIntakeDefaults(ctx.db, ctx.clock.now());
   if (await hasData(ctx)) return null;
   const rnd = new DemoRandom(seed);
   const now = ctx.clock.now();

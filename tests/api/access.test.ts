@@ -1,12 +1,22 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROLE_CODES, roleCan } from '../../server/platform/access/roles.ts';
-import type { AnyRouteSpec } from '../../server/platform/http/route.ts';
+import type { AnyRouteSpec, RouteSample } from '../../server/platform/http/route.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { makeKitFactory } from '../helpers/kit.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 function fillPath(url: string, params: Record<string, string> = {}) {
   return url.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(params[k] ?? 'missing'));
+}
+
+async function uploadForm(u: NonNullable<RouteSample['upload']>) {
+  const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } })
+    .png()
+    .toBuffer();
+  const form = new FormData();
+  form.append(u.field, new Blob([new Uint8Array(png)], { type: u.contentType }), u.filename);
+  return form;
 }
 
 function allowed(route: AnyRouteSpec, role: string) {
@@ -52,16 +62,25 @@ describeEachDb('access: every route × every role', (dialect) => {
     it(`${role}: 2xx where the role has the permission, 403 elsewhere`, async () => {
       const failures: string[] = [];
       for (const route of srv.app.routeTable) {
-        const sample = await route.sample(kits.kit(role));
         const s = await kits.session(role);
+        const sample = await route.sample(kits.kit(role, s.userId));
         const q = sample.query ? `?${new URLSearchParams(sample.query)}` : '';
         const headers: Record<string, string> = { cookie: s.cookie, 'x-csrf-token': s.csrf };
-        if (sample.body !== undefined) headers['content-type'] = 'application/json';
+        let body: BodyInit | undefined;
+        if (sample.upload) body = await uploadForm(sample.upload);
+        else if (sample.body !== undefined) {
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(sample.body);
+        }
+        const ac = new AbortController();
         const res = await fetch(srv.url + fillPath(route.url, sample.params) + q, {
           method: route.method,
           headers,
-          body: sample.body !== undefined ? JSON.stringify(sample.body) : undefined,
+          body,
+          signal: ac.signal,
         });
+        // A live stream answers its headers and stays open: the status is all this test needs.
+        if (res.headers.get('content-type')?.startsWith('text/event-stream')) ac.abort();
         const ok = allowed(route, role)
           ? (sample.expect ?? []).length
             ? sample.expect?.includes(res.status)

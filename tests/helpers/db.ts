@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe } from 'vitest';
 import { VERSION } from '../../server/config.ts';
-import { type AppContext, type Clock, systemClock } from '../../server/platform/context.ts';
+import { type AppContext, type Clock, createContext, systemClock } from '../../server/platform/context.ts';
 import { type Dialect, openDb } from '../../server/platform/db/index.ts';
 import { ensureSchema, migrateToLatest } from '../../server/platform/db/migrate.ts';
 
@@ -46,7 +46,7 @@ export async function createTestDb(dialect: Dialect, clock: Clock = systemClock)
     await admin.close();
     const handle = openDb({ url, schema, poolSize: 8 });
     await migrateToLatest(handle.db, handle.dialect);
-    const ctx: AppContext = { handle, db: handle.db, dialect: 'postgres', clock, dataDir: tmpdir(), version: VERSION };
+    const ctx = createContext(handle, { clock, dataDir: tmpdir(), version: VERSION });
     return {
       ctx,
       location: schema,
@@ -64,7 +64,7 @@ export async function createTestDb(dialect: Dialect, clock: Clock = systemClock)
   const file = join(dir, 'wuye.db');
   const handle = openDb({ url: file });
   await migrateToLatest(handle.db, handle.dialect);
-  const ctx: AppContext = { handle, db: handle.db, dialect: 'sqlite', clock, dataDir: dir, version: VERSION };
+  const ctx = createContext(handle, { clock, dataDir: dir, version: VERSION });
   return {
     ctx,
     location: file,

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { createRequest, pause } from '../../server/domains/requests/requests.service.ts';
 import type { Role } from '../../server/platform/access/roles.ts';
 import { hashPassword } from '../../server/platform/auth/passwords.ts';
+import type { Viewer } from '../../server/platform/auth/viewer.ts';
 import type { AppContext } from '../../server/platform/context.ts';
 import { toJson } from '../../server/platform/db/index.ts';
+import { savePhoto } from '../../server/platform/files/files.ts';
 import type { SampleKit } from '../../server/platform/http/route.ts';
 import { newId, randomToken } from '../../server/platform/ids.ts';
 
@@ -93,6 +97,20 @@ export async function makeKitFactory(ctx: AppContext) {
       .execute();
     return { cookie: `wuye_sid=${token}`, csrf, userId: user.id };
   }
+
+  const deskUser = await insertUser('service_supervisor', [project.id]);
+  /** The service desk acting in the factories, as a signed-in supervisor would. */
+  const desk: Viewer = {
+    userId: deskUser.id,
+    username: deskUser.username,
+    name: '工厂前台',
+    role: 'service_supervisor',
+    projectIds: [project.id],
+    personId: null,
+    staffId: null,
+    ip: '127.0.0.1',
+    csrfToken: '',
+  };
 
   let dateCursor = Date.UTC(2030, 0, 1);
   const make: SampleKit['make'] = {
@@ -238,6 +256,84 @@ export async function makeKitFactory(ctx: AppContext) {
         .execute();
       return id;
     },
+    request: async (o = {}) => {
+      const kind = (o.kind as 'repair' | 'suggestion' | 'special' | undefined) ?? 'repair';
+      const r = await createRequest(ctx, desk, {
+        projectId: project.id,
+        kind,
+        channel: 'phone',
+        unitId: unit.id,
+        requesterPersonId: owner.id,
+        requesterName: '',
+        requesterPhone: '',
+        anonymous: false,
+        location: '',
+        content: `工厂事项 ${next()}`,
+        urgency: 'normal',
+        preferredTime: '',
+        photoIds: [],
+        readBackConfirmed: true,
+      });
+      if (o.paused) await pause(ctx, desk, r.id, r.version, '住户不在家');
+      return r.id;
+    },
+    deadlineOf: async (o = {}) => {
+      const d = await ctx.db
+        .selectFrom('deadlines')
+        .select('id')
+        .where('request_id', '=', o.requestId as string)
+        .orderBy('created_at')
+        .executeTakeFirstOrThrow();
+      return d.id;
+    },
+    notification: async (o = {}) => {
+      const id = newId();
+      await ctx.db
+        .insertInto('notifications')
+        .values({
+          id,
+          user_id: (o.userId as string) ?? desk.userId,
+          at: now(),
+          kind: 'test',
+          title: '测试通知',
+          body: '',
+          link: '',
+          request_id: null,
+          dedupe_key: `kit:${id}`,
+          read_at: null,
+        })
+        .execute();
+      return id;
+    },
+    category: async () => {
+      const id = newId();
+      await ctx.db
+        .insertInto('categories')
+        .values({ id, kind: 'repair', parent_id: null, name: `工厂分类${next()}`, sort: 0, active: 1, ...stamp() })
+        .execute();
+      return id;
+    },
+    phrase: async () => {
+      const id = newId();
+      await ctx.db
+        .insertInto('phrases')
+        .values({ id, scenario: 'answer_phone', title: '工厂用语', text: '您好', sort: 0, active: 1, ...stamp() })
+        .execute();
+      return id;
+    },
+    photo: async () => {
+      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } })
+        .png()
+        .toBuffer();
+      const r = await savePhoto(ctx, desk, { data: png, filename: 'kit.png', purpose: 'request_photo' });
+      const reqId = await make.request?.();
+      await ctx.db
+        .updateTable('attachments')
+        .set({ request_id: reqId as string, project_id: project.id })
+        .where('id', '=', r.id)
+        .execute();
+      return r.id;
+    },
     freeDate: async () => {
       dateCursor += 86400_000;
       return new Date(dateCursor).toISOString().slice(0, 10);
@@ -246,9 +342,10 @@ export async function makeKitFactory(ctx: AppContext) {
 
   return {
     session,
-    kit(role: Role): SampleKit {
+    kit(role: Role, userId?: string): SampleKit {
       return {
         role,
+        userId,
         fixtures: {
           projectId: project.id,
           unitId: unit.id,

@@ -30,6 +30,7 @@ export async function startTestServer(opts: { dialect?: Dialect; clock?: Clock; 
   const { ctx } = tdb;
   if (opts.demo !== false) await seedDemo(ctx);
   const app = await buildApp({ ctx, webDir: loadConfig().webDir });
+  await ctx.live.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const projects = await ctx.db.selectFrom('projects').select(['id', 'code']).orderBy('code').execute();
@@ -54,6 +55,7 @@ export async function startTestServer(opts: { dialect?: Dialect; clock?: Clock; 
     },
     async close() {
       await app.close();
+      await ctx.live.stop();
       await tdb.close();
     },
   };

@@ -29,19 +29,44 @@ export const PERMISSIONS = {
   'calendar.manage': 'Edit business hours and the working-day calendar',
   'audit.read': 'Read the audit trail and verify its chain',
   'resident.self': 'A resident: their own record and units',
+  'request.read': 'See the requests, queues and their history in own projects',
+  'request.create': 'Register requests at the counter or on the phone',
+  'request.handle': 'Act on requests: answer, assign, reclassify, record progress',
+  'request.supervise': 'Extend deadlines and correct records',
+  'config.manage': 'Edit categories, standard phrases and deadline rules',
+  'calls.log': 'Log calls and keep the shift work log',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const ALL_STAFF_READ: Permission[] = ['directory.read'];
+const ALL_STAFF_READ: Permission[] = ['directory.read', 'request.read'];
+const FRONT_DESK: Permission[] = ['request.create', 'request.handle', 'calls.log'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  receptionist: [...ALL_STAFF_READ, 'directory.write', 'pii.phone'],
-  service_supervisor: [...ALL_STAFF_READ, 'directory.write', 'pii.phone', 'pii.id_number'],
-  project_manager: [...ALL_STAFF_READ, 'directory.write', 'structure.manage', 'pii.phone', 'pii.id_number', 'calendar.manage'],
-  department_head: [...ALL_STAFF_READ, 'pii.phone'],
-  technician: [...ALL_STAFF_READ],
+  receptionist: [...ALL_STAFF_READ, ...FRONT_DESK, 'directory.write', 'pii.phone'],
+  service_supervisor: [
+    ...ALL_STAFF_READ,
+    ...FRONT_DESK,
+    'request.supervise',
+    'config.manage',
+    'directory.write',
+    'pii.phone',
+    'pii.id_number',
+  ],
+  project_manager: [
+    ...ALL_STAFF_READ,
+    ...FRONT_DESK,
+    'request.supervise',
+    'config.manage',
+    'directory.write',
+    'structure.manage',
+    'pii.phone',
+    'pii.id_number',
+    'calendar.manage',
+  ],
+  department_head: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'pii.phone'],
+  technician: [...ALL_STAFF_READ, 'request.handle'],
   gate_guard: [...ALL_STAFF_READ],
-  quality_officer: [...ALL_STAFF_READ, 'pii.phone', 'audit.read'],
+  quality_officer: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'request.supervise', 'pii.phone', 'audit.read'],
   company_leader: [...ALL_STAFF_READ, 'audit.read'],
   company_admin: [
     ...ALL_STAFF_READ,
@@ -51,6 +76,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'pii.phone',
     'pii.id_number',
     'calendar.manage',
+    'config.manage',
     'audit.read',
   ],
   resident: ['resident.self'],

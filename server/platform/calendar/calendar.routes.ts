@@ -47,7 +47,7 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext) {
     handler: async (req) => {
       const { projectId, year, month } = req.query;
       if (!inProject(req.viewer, projectId)) throw notFound('项目');
-      const cfg = await calendarConfig(ctx, projectId);
+      const cfg = await calendarConfig(ctx.db, projectId);
       return {
         days: monthDays(year, month, cfg),
         businessHours: cfg.businessHours,
@@ -120,7 +120,7 @@ export function registerCalendarRoutes(app: FastifyInstance, ctx: AppContext) {
       if (!inProject(req.viewer, projectId)) throw notFound('项目');
       if ((hours === undefined) === (days === undefined))
         throw badRequest('请填写工作小时数或工作日数（二选一）', { hours: '请填写工作小时数或工作日数（二选一）' });
-      const cfg = await calendarConfig(ctx, projectId);
+      const cfg = await calendarConfig(ctx.db, projectId);
       return { due: hours !== undefined ? addWorkingHours(from, hours, cfg) : addWorkingDays(from, days ?? 0, cfg) };
     },
   });

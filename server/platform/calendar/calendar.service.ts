@@ -1,6 +1,6 @@
 import { actorOf, inProject, type Viewer } from '../auth/viewer.ts';
 import type { AppContext } from '../context.ts';
-import { fromJson } from '../db/index.ts';
+import { type Db, fromJson, type Tx } from '../db/index.ts';
 import { fieldError, forbidden, notFound, ruleViolated } from '../http/errors.ts';
 import { newId } from '../ids.ts';
 import { write } from '../write.ts';
@@ -10,10 +10,10 @@ import { type BusinessHours, type CalendarConfig, type DayKind, parseBusinessHou
  * The calendar a project's deadlines run on: its business hours, then company-wide
  * overrides, then the project's own (later entries win in the calendar module).
  */
-export async function calendarConfig(ctx: AppContext, projectId: string): Promise<CalendarConfig> {
-  const p = await ctx.db.selectFrom('projects').select('business_hours').where('id', '=', projectId).executeTakeFirst();
+export async function calendarConfig(db: Db | Tx, projectId: string): Promise<CalendarConfig> {
+  const p = await db.selectFrom('projects').select('business_hours').where('id', '=', projectId).executeTakeFirst();
   if (!p) throw notFound('项目');
-  const rows = await ctx.db
+  const rows = await db
     .selectFrom('calendar_overrides')
     .select(['project_id', 'date', 'kind', 'note', 'created_at'])
     .where((eb) => eb.or([eb('project_id', 'is', null), eb('project_id', '=', projectId)]))

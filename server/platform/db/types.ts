@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Row types of every table. Times are epoch milliseconds, money is integer fen,
  * ids are UUIDv7 text, flags are 0/1 integers on both dialects, JSON is text on
@@ -136,6 +138,8 @@ export interface UserTable {
   failed_attempts: number;
   locked_until: number;
   active: number;
+  /** Where e-mail notifications go; empty = in-app only. */
+  email: ColumnType<string, string | undefined, string>;
   created_at: number;
   updated_at: number;
   version: number;
@@ -189,6 +193,234 @@ export interface CalendarOverrideTable {
   created_at: number;
 }
 
+export interface SettingTable {
+  key: string;
+  /** 'company' or a project id */
+  scope: string;
+  /** JSON text */
+  value: string;
+  updated_at: number;
+  version: number;
+}
+
+export interface CategoryTable {
+  id: string;
+  kind: string;
+  parent_id: string | null;
+  name: string;
+  sort: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface PhraseTable {
+  id: string;
+  scenario: string;
+  title: string;
+  text: string;
+  sort: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface RequestCounterTable {
+  project_id: string;
+  prefix: string;
+  period: string;
+  last: number;
+}
+
+export interface RequestTable {
+  id: string;
+  project_id: string;
+  number: string;
+  kind: string;
+  channel: string;
+  status: string;
+  is_open: number;
+  requester_person_id: string | null;
+  requester_name: string;
+  requester_phone: string;
+  unit_id: string | null;
+  location: string;
+  content: string;
+  category_id: string | null;
+  urgency: string;
+  preferred_time: string;
+  department_id: string | null;
+  assignee_id: string | null;
+  /** Earliest due time of the request's running deadlines (NO_DUE when none): the queues sort by it. */
+  next_due_at: number;
+  event_n: number;
+  event_hash: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+  version: number;
+}
+
+export interface RequestEventTable {
+  request_id: string;
+  n: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  /** JSON text exactly as hashed */
+  data: string;
+  /** A correction points at the event it corrects; the corrected one stays as it was. */
+  corrects_n: number | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface RequestInquiryTable {
+  request_id: string;
+  promised_at: number | null;
+  answer: string;
+  answered_at: number | null;
+}
+
+export interface RequestSuggestionTable {
+  request_id: string;
+  handling: string;
+  /** YYYY-MM of the monthly report that includes it */
+  month: string | null;
+  reply: string;
+  replied_at: number | null;
+}
+
+export interface RequestSpecialTable {
+  request_id: string;
+  item: string;
+  price_fen: number | null;
+  agreed_at: number | null;
+  arrangement: string;
+  scheduled_at: number | null;
+  result: string;
+  reported_to: string | null;
+  reply: string;
+}
+
+export interface DeadlineTable {
+  id: string;
+  request_id: string;
+  project_id: string;
+  kind: string;
+  /** 'calendar' | 'working' */
+  basis: string;
+  /** 'running' | 'paused' | 'met' | 'cancelled' */
+  status: string;
+  started_at: number;
+  due_at: number;
+  warn_lead_ms: number;
+  escalate_after_ms: number;
+  next_check_at: number | null;
+  warned_at: number | null;
+  breached_at: number | null;
+  escalated_at: number | null;
+  met_at: number | null;
+  paused_at: number | null;
+  paused_ms: number;
+  remaining_ms: number | null;
+  pause_reason: string;
+  extensions: number;
+  responsible_id: string | null;
+  created_at: number;
+  version: number;
+}
+
+export interface AttachmentTable {
+  id: string;
+  request_id: string | null;
+  project_id: string | null;
+  purpose: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  sha256: string;
+  path: string;
+  thumb_path: string | null;
+  original_name: string;
+  uploaded_by: string;
+  created_at: number;
+}
+
+export interface CallTable {
+  id: string;
+  project_id: string;
+  external_id: string | null;
+  direction: string;
+  caller: string;
+  callee: string;
+  ringing_at: number | null;
+  answered_at: number | null;
+  ended_at: number | null;
+  rings: number | null;
+  source: string;
+  operator_id: string | null;
+  request_id: string | null;
+  notes: string;
+  created_at: number;
+  version: number;
+}
+
+export interface ShiftNoteTable {
+  id: string;
+  project_id: string;
+  date: string;
+  shift: string;
+  author_id: string;
+  author_name: string;
+  text: string;
+  created_at: number;
+}
+
+export interface NotificationTable {
+  id: string;
+  user_id: string;
+  at: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string;
+  request_id: string | null;
+  dedupe_key: string;
+  read_at: number | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  channel: string;
+  target: string;
+  subject: string;
+  body: string;
+  dedupe_key: string;
+  /** 'pending' | 'sent' */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface JobRunTable {
+  key: string;
+  node: string;
+  started_at: number;
+  finished_at: number | null;
+  result: string;
+}
+
 export interface DB {
   companies: CompanyTable;
   projects: ProjectTable;
@@ -206,4 +438,20 @@ export interface DB {
   audit_events: AuditEventTable;
   audit_head: AuditHeadTable;
   calendar_overrides: CalendarOverrideTable;
+  settings: SettingTable;
+  categories: CategoryTable;
+  phrases: PhraseTable;
+  request_counters: RequestCounterTable;
+  requests: RequestTable;
+  request_events: RequestEventTable;
+  request_inquiry: RequestInquiryTable;
+  request_suggestion: RequestSuggestionTable;
+  request_special: RequestSpecialTable;
+  deadlines: DeadlineTable;
+  attachments: AttachmentTable;
+  calls: CallTable;
+  shift_notes: ShiftNoteTable;
+  notifications: NotificationTable;
+  outbox: OutboxTable;
+  job_runs: JobRunTable;
 }

@@ -26,6 +26,8 @@ export interface RouteSample {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
+  /** A multipart upload instead of a JSON body: a small generated image of this kind. */
+  upload?: { field: string; filename: string; contentType: string; kind: 'png' };
   /** Statuses that count as success for this sample (default: any 2xx). */
   expect?: number[];
 }
@@ -33,6 +35,8 @@ export interface RouteSample {
 /** Test-side helpers a sample may use to set up what it needs (a unit, a person…). */
 export interface SampleKit {
   role: Role;
+  /** The signed-in user who will send the sample, when known. */
+  userId?: string;
   fixtures: Record<string, string>;
   make: Record<string, (overrides?: Record<string, unknown>) => Promise<string>>;
   /** The current version of a row, for samples that edit an existing record. */

@@ -1,0 +1,1053 @@
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import { maskPhone } from '../../platform/access/mask.ts';
+import { roleCan } from '../../platform/access/roles.ts';
+import { type Actor, appendAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.ts';
+import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer.ts';
+import { toLocalDate } from '../../platform/calendar/calendar.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { Db, Tx } from '../../platform/db/index.ts';
+import type { RequestTable } from '../../platform/db/types.ts';
+import {
+  advanceStage,
+  cancelDeadlines,
+  type Deadline,
+  type DeadlineRule,
+  dueForSweep,
+  extendDeadline,
+  meetDeadlines,
+  NO_DUE,
+  nextCheck,
+  pauseDeadlines,
+  refreshNextDue,
+  resumeDeadlines,
+  type SweepStage,
+  stageAt,
+  startDeadline,
+} from '../../platform/deadlines/deadlines.ts';
+import { attachToRequest, requestPhotos } from '../../platform/files/files.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/common.ts';
+import { AppError, badRequest, conflict, fieldError, forbidden, notFound, ruleViolated } from '../../platform/http/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { LiveEvent } from '../../platform/live/live.ts';
+import { notify } from '../../platform/notify/notify.ts';
+import { getSetting } from '../../platform/settings/settings.ts';
+import { nextNumber } from './numbers.ts';
+import { appendRequestEvent, type RequestEventInput } from './request-events.ts';
+import type { RequestCreateInput } from './requests.schema.ts';
+import {
+  DEADLINE_LABEL,
+  DEFAULT_DEPARTMENT,
+  DEFAULT_RULES,
+  initialOf,
+  KIND_LABEL,
+  KINDS,
+  type Kind,
+  stateOf,
+  type TransitionDef,
+  WORKFLOWS,
+} from './requests.workflow.ts';
+
+type RequestRow = Selectable<RequestTable>;
+
+const DETAIL_TABLE = { inquiry: 'request_inquiry', suggestion: 'request_suggestion', special: 'request_special' } as const;
+type DetailKind = keyof typeof DETAIL_TABLE;
+const hasDetail = (k: Kind): k is DetailKind => k in DETAIL_TABLE;
+
+export async function deadlineRules(db: Db | Tx, projectId: string): Promise<Record<string, DeadlineRule>> {
+  const custom = await getSetting<Record<string, Partial<DeadlineRule>>>(db, 'deadline.rules', projectId, {});
+  const out: Record<string, DeadlineRule> = {};
+  for (const [k, v] of Object.entries(DEFAULT_RULES)) out[k] = { ...v, ...(custom[k] ?? {}) } as DeadlineRule;
+  return out;
+}
+
+// ---------- who may see what ----------
+
+/** Staff see requests of their projects; a resident only their own or their units'. */
+async function assertVisible(ctx: AppContext, viewer: Viewer, r: Pick<RequestRow, 'project_id' | 'requester_person_id' | 'unit_id'>) {
+  if (viewer.role === 'resident') {
+    if (!viewer.personId) throw notFound('事项');
+    if (r.requester_person_id === viewer.personId) return;
+    if (r.unit_id) {
+      const occ = await ctx.db
+        .selectFrom('occupancies')
+        .select('id')
+        .where('person_id', '=', viewer.personId)
+        .where('unit_id', '=', r.unit_id)
+        .executeTakeFirst();
+      if (occ) return;
+    }
+    throw notFound('事项');
+  }
+  if (!can(viewer, 'request.read') || !inProject(viewer, r.project_id)) throw notFound('事项');
+}
+
+async function loadRow(db: Db | Tx, id: string): Promise<RequestRow> {
+  const r = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('事项');
+  return r;
+}
+
+// ---------- reading ----------
+
+function summaryQuery(db: Db) {
+  return db
+    .selectFrom('requests')
+    .innerJoin('projects', 'projects.id', 'requests.project_id')
+    .leftJoin('units', 'units.id', 'requests.unit_id')
+    .leftJoin('departments', 'departments.id', 'requests.department_id')
+    .leftJoin('users', 'users.id', 'requests.assignee_id')
+    .select([
+      'requests.id',
+      'requests.number',
+      'requests.kind',
+      'requests.channel',
+      'requests.status',
+      'requests.is_open',
+      'requests.project_id',
+      'projects.name as project_name',
+      'units.number as unit_number',
+      'requests.requester_name',
+      'requests.content',
+      'requests.urgency',
+      'departments.name as department_name',
+      'users.display_name as assignee_name',
+      'requests.next_due_at',
+      'requests.created_at',
+      'requests.version',
+    ]);
+}
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;
+
+function presentSummary(r: SummaryRow, now: number) {
+  const kind = r.kind as Kind;
+  const due = r.next_due_at === NO_DUE ? null : r.next_due_at;
+  return {
+    id: r.id,
+    number: r.number,
+    kind,
+    channel: r.channel,
+    status: r.status,
+    statusLabel: stateOf(kind, r.status).label,
+    isOpen: r.is_open === 1,
+    projectId: r.project_id,
+    projectName: r.project_name,
+    unitNumber: r.unit_number ?? null,
+    requesterName: r.requester_name,
+    content: r.content,
+    urgency: r.urgency,
+    departmentName: r.department_name ?? null,
+    assigneeName: r.assignee_name ?? null,
+    nextDueAt: due,
+    overdue: due !== null && r.is_open === 1 && due < now,
+    createdAt: r.created_at,
+    version: r.version,
+  };
+}
+
+function presentDeadline(d: Deadline, now: number) {
+  return {
+    id: d.id,
+    kind: d.kind,
+    label: DEADLINE_LABEL[d.kind] ?? d.kind,
+    basis: d.basis,
+    status: d.status,
+    startedAt: d.started_at,
+    dueAt: d.due_at,
+    metAt: d.met_at,
+    warnedAt: d.warned_at,
+    breachedAt: d.breached_at,
+    escalatedAt: d.escalated_at,
+    pausedAt: d.paused_at,
+    pausedMs: d.paused_ms + (d.status === 'paused' && d.paused_at ? now - d.paused_at : 0),
+    pauseReason: d.pause_reason,
+    extensions: d.extensions,
+    overdue: d.breached_at !== null || (d.status === 'running' && d.due_at < now),
+  };
+}
+
+/** The transitions this viewer may take on this request now: the UI shows exactly these. */
+export function allowedActions(viewer: Viewer, r: Pick<RequestRow, 'kind' | 'status' | 'is_open'>) {
+  const wf = WORKFLOWS[r.kind as Kind];
+  const own = wf.transitions.filter(
+    (t) => t.from.includes(r.status) && roleCan(viewer.role, t.permission) && (!t.roles || t.roles.includes(viewer.role)),
+  );
+  const common = r.is_open && roleCan(viewer.role, 'request.handle') ? COMMON_ACTIONS : [];
+  return [...own, ...common].map((t) => ({ action: t.action, label: t.label, input: z.toJSONSchema(t.input, { io: 'input' }) }));
+}
+
+export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
+  const row = await loadRow(ctx.db, id);
+  await assertVisible(ctx, viewer, row);
+  const now = ctx.clock.now();
+  const s = await summaryQuery(ctx.db).where('requests.id', '=', id).executeTakeFirstOrThrow();
+  const kind = row.kind as Kind;
+  const detail = hasDetail(kind)
+    ? ((await (ctx.db as any).selectFrom(DETAIL_TABLE[kind]).selectAll().where('request_id', '=', id).executeTakeFirst()) ?? {})
+    : {};
+  delete detail.request_id;
+  const deadlines = await ctx.db.selectFrom('deadlines').selectAll().where('request_id', '=', id).orderBy('created_at').execute();
+  const events = await ctx.db.selectFrom('request_events').selectAll().where('request_id', '=', id).orderBy('n').execute();
+  const category = row.category_id ? await categoryPath(ctx.db, row.category_id) : null;
+  const showPhone = can(viewer, 'pii.phone') || viewer.role === 'resident';
+  return {
+    ...presentSummary(s, now),
+    unitId: row.unit_id,
+    requesterPersonId: row.requester_person_id,
+    requesterPhone: showPhone ? row.requester_phone : maskPhone(row.requester_phone),
+    location: row.location,
+    categoryId: row.category_id,
+    categoryPath: category,
+    preferredTime: row.preferred_time,
+    departmentId: row.department_id,
+    assigneeId: row.assignee_id,
+    createdBy: row.created_by,
+    closedAt: row.closed_at,
+    detail: camel(detail),
+    deadlines: deadlines.map((d) => presentDeadline(d, now)),
+    history: events.map((e) => ({
+      n: e.n,
+      at: e.at,
+      actor: e.actor_name,
+      type: e.type,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      data: JSON.parse(e.data),
+      correctsN: e.corrects_n,
+    })),
+    actions: viewer.role === 'resident' ? [] : allowedActions(viewer, row),
+    photos: await requestPhotos(ctx.db, id),
+  };
+}
+
+function camel(o: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+}
+
+async function categoryPath(db: Db | Tx, id: string): Promise<string | null> {
+  const names: string[] = [];
+  let cur: string | null = id;
+  for (let i = 0; cur && i < 10; i++) {
+    const c: { name: string; parent_id: string | null } | undefined = await db
+      .selectFrom('categories')
+      .select(['name', 'parent_id'])
+      .where('id', '=', cur)
+      .executeTakeFirst();
+    if (!c) break;
+    names.unshift(c.name);
+    cur = c.parent_id;
+  }
+  return names.length ? names.join(' / ') : null;
+}
+
+export interface ListInput {
+  projectId?: string;
+  kind?: Kind;
+  status?: string;
+  open?: 'true' | 'false';
+  unitId?: string;
+  personId?: string;
+  number?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** Newest first, keyset on (created_at, id). */
+export async function listRequests(ctx: AppContext, viewer: Viewer, q: ListInput) {
+  let query = summaryQuery(ctx.db)
+    .orderBy('requests.created_at', 'desc')
+    .orderBy('requests.id', 'desc')
+    .limit(q.limit + 1);
+  if (viewer.role === 'resident') {
+    if (!viewer.personId) return { items: [], nextCursor: null };
+    const pid = viewer.personId;
+    query = query.where((eb) =>
+      eb.or([
+        eb('requests.requester_person_id', '=', pid),
+        eb('requests.unit_id', 'in', eb.selectFrom('occupancies').select('occupancies.unit_id').where('occupancies.person_id', '=', pid)),
+      ]),
+    );
+  } else {
+    const scope = q.projectId ? [q.projectId] : viewer.projectIds;
+    if (q.projectId && !inProject(viewer, q.projectId)) throw notFound('项目');
+    if (scope !== null) {
+      if (scope.length === 0) return { items: [], nextCursor: null };
+      query = query.where('requests.project_id', 'in', scope);
+    }
+  }
+  if (q.kind) query = query.where('requests.kind', '=', q.kind);
+  if (q.status) query = query.where('requests.status', '=', q.status);
+  if (q.open) query = query.where('requests.is_open', '=', q.open === 'true' ? 1 : 0);
+  if (q.unitId) query = query.where('requests.unit_id', '=', q.unitId);
+  if (q.personId) query = query.where('requests.requester_person_id', '=', q.personId);
+  if (q.number) query = query.where('requests.number', '=', q.number.toUpperCase());
+  const cur = decodeCursor(q.cursor, 2);
+  if (q.cursor && !cur) throw fieldError('cursor', '分页游标无效');
+  if (cur) {
+    const [at, id] = cur as [number, string];
+    query = query.where((eb) =>
+      eb.or([eb('requests.created_at', '<', at), eb.and([eb('requests.created_at', '=', at), eb('requests.id', '<', id)])]),
+    );
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const now = ctx.clock.now();
+  return {
+    items: page.map((r) => presentSummary(r, now)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null,
+  };
+}
+
+export interface QueueInput {
+  scope: 'mine' | 'department' | 'center';
+  projectId?: string;
+  kind?: Kind;
+  channel?: string;
+  overdue?: 'true' | 'false';
+  cursor?: string;
+  limit: number;
+}
+
+/** R-SLA-5: open work, due soonest first; each scope reads its own (owner, is_open, next_due_at) index. */
+export async function queue(ctx: AppContext, viewer: Viewer, q: QueueInput) {
+  const now = ctx.clock.now();
+  let query = summaryQuery(ctx.db)
+    .where('requests.is_open', '=', 1)
+    .orderBy('requests.next_due_at')
+    .orderBy('requests.id')
+    .limit(q.limit + 1);
+  if (q.projectId && !inProject(viewer, q.projectId)) throw notFound('项目');
+  const scope = q.projectId ? [q.projectId] : viewer.projectIds;
+  if (q.scope === 'mine') {
+    query = query.where('requests.assignee_id', '=', viewer.userId);
+  } else if (q.scope === 'department') {
+    const staff = viewer.staffId
+      ? await ctx.db.selectFrom('staff').select('department_id').where('id', '=', viewer.staffId).executeTakeFirst()
+      : undefined;
+    if (!staff) return { items: [], nextCursor: null, now };
+    query = query.where('requests.department_id', '=', staff.department_id);
+  }
+  if (scope !== null) {
+    if (scope.length === 0) return { items: [], nextCursor: null, now };
+    query = query.where('requests.project_id', 'in', scope);
+  }
+  if (q.kind) query = query.where('requests.kind', '=', q.kind);
+  if (q.channel) query = query.where('requests.channel', '=', q.channel);
+  if (q.overdue === 'true') query = query.where('requests.next_due_at', '<', now);
+  const cur = decodeCursor(q.cursor, 2);
+  if (q.cursor && !cur) throw fieldError('cursor', '分页游标无效');
+  if (cur) {
+    const [due, id] = cur as [number, string];
+    query = query.where((eb) =>
+      eb.or([eb('requests.next_due_at', '>', due), eb.and([eb('requests.next_due_at', '=', due), eb('requests.id', '>', id)])]),
+    );
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => presentSummary(r, now)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor([last.next_due_at, last.id]) : null,
+    now,
+  };
+}
+
+// ---------- writing ----------
+
+function liveOf(r: Pick<RequestRow, 'id' | 'project_id' | 'department_id' | 'assignee_id'>, type: string, at: number): LiveEvent {
+  return { type, requestId: r.id, projectId: r.project_id, departmentId: r.department_id, assigneeId: r.assignee_id, at };
+}
+
+async function insertDetail(tx: Tx, kind: DetailKind, requestId: string) {
+  if (kind === 'inquiry')
+    await tx.insertInto('request_inquiry').values({ request_id: requestId, promised_at: null, answer: '', answered_at: null }).execute();
+  if (kind === 'suggestion')
+    await tx
+      .insertInto('request_suggestion')
+      .values({ request_id: requestId, handling: '', month: null, reply: '', replied_at: null })
+      .execute();
+  if (kind === 'special') {
+    await tx
+      .insertInto('request_special')
+      .values({
+        request_id: requestId,
+        item: '',
+        price_fen: null,
+        agreed_at: null,
+        arrangement: '',
+        scheduled_at: null,
+        result: '',
+        reported_to: null,
+        reply: '',
+      })
+      .execute();
+  }
+}
+
+async function departmentByCode(tx: Tx, projectId: string, code: string) {
+  return tx.selectFrom('departments').select('id').where('project_id', '=', projectId).where('code', '=', code).executeTakeFirst();
+}
+
+/** R-IN-2: one intake for counter and phone. Validates every reference, then writes it all in one transaction. */
+export async function createRequest(ctx: AppContext, viewer: Viewer, input: RequestCreateInput) {
+  if (!inProject(viewer, input.projectId)) throw fieldError('projectId', '项目不存在');
+  const project = await ctx.db.selectFrom('projects').select('id').where('id', '=', input.projectId).executeTakeFirst();
+  if (!project) throw fieldError('projectId', '项目不存在');
+  if (input.anonymous && !['complaint', 'suggestion'].includes(input.kind)) throw fieldError('anonymous', '只有投诉和建议可以匿名');
+  let name = input.requesterName;
+  let phone = input.requesterPhone;
+  if (input.unitId) {
+    const unit = await ctx.db.selectFrom('units').select(['id', 'project_id']).where('id', '=', input.unitId).executeTakeFirst();
+    if (!unit || unit.project_id !== input.projectId) throw fieldError('unitId', '房屋不存在或不属于该项目');
+  }
+  if (input.requesterPersonId) {
+    const person = await ctx.db
+      .selectFrom('people')
+      .select(['id', 'name', 'phone'])
+      .where('id', '=', input.requesterPersonId)
+      .executeTakeFirst();
+    if (!person) throw fieldError('requesterPersonId', '住户不存在');
+    if (input.unitId) {
+      const occ = await ctx.db
+        .selectFrom('occupancies')
+        .select('id')
+        .where('person_id', '=', person.id)
+        .where('unit_id', '=', input.unitId)
+        .executeTakeFirst();
+      if (!occ) throw fieldError('requesterPersonId', '该住户与所选房屋无关联');
+    }
+    name ||= person.name;
+    phone ||= person.phone;
+  }
+  if (input.anonymous) {
+    name = '匿名';
+    phone = '';
+  } else if (!name) {
+    throw fieldError('requesterName', '请填写联系人姓名（非住户请直接填写）');
+  }
+  if (input.kind === 'inquiry') {
+    const iq = input.inquiry;
+    if (!iq?.answer && !iq?.promisedAt) throw fieldError('inquiry', '咨询须当场答复，或约定答复时间');
+    if (iq?.promisedAt && !iq.answer && iq.promisedAt <= ctx.clock.now()) throw fieldError('inquiry.promisedAt', '约定答复时间须晚于现在');
+  }
+  if (input.categoryId) {
+    const cat = await ctx.db.selectFrom('categories').select(['kind', 'active']).where('id', '=', input.categoryId).executeTakeFirst();
+    if (!cat || cat.kind !== input.kind || !cat.active) throw fieldError('categoryId', '分类不存在或不属于该类型');
+  }
+  if (input.departmentId) {
+    const d = await ctx.db.selectFrom('departments').select('project_id').where('id', '=', input.departmentId).executeTakeFirst();
+    if (!d || (d.project_id !== null && d.project_id !== input.projectId)) throw fieldError('departmentId', '部门不存在或不属于该项目');
+  }
+  const rules = await deadlineRules(ctx.db, input.projectId);
+  const init = initialOf(input.kind, input);
+  const actor = actorOf(viewer);
+  const live: LiveEvent[] = [];
+
+  const id = await ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const departmentId = input.departmentId ?? (await departmentByCode(tx, input.projectId, DEFAULT_DEPARTMENT[input.kind]))?.id ?? null;
+    const number = await nextNumber(tx, input.projectId, input.kind, now);
+    const open = stateOf(input.kind, init.status).open;
+    const row: RequestRow = {
+      id: newId(now),
+      project_id: input.projectId,
+      number,
+      kind: input.kind,
+      channel: input.channel,
+      status: init.status,
+      is_open: open ? 1 : 0,
+      requester_person_id: input.anonymous ? null : (input.requesterPersonId ?? null),
+      requester_name: name,
+      requester_phone: phone,
+      unit_id: input.anonymous ? null : (input.unitId ?? null),
+      location: input.location,
+      content: input.content,
+      category_id: input.categoryId ?? null,
+      urgency: input.urgency,
+      preferred_time: input.preferredTime,
+      department_id: departmentId,
+      assignee_id: null,
+      next_due_at: NO_DUE,
+      event_n: 0,
+      event_hash: '',
+      created_by: viewer.userId,
+      created_at: now,
+      updated_at: now,
+      closed_at: open ? null : now,
+      version: 1,
+    };
+    await tx.insertInto('requests').values(row).execute();
+    if (input.kind === 'inquiry') {
+      await tx
+        .insertInto('request_inquiry')
+        .values({
+          request_id: row.id,
+          promised_at: input.inquiry?.answer ? null : (input.inquiry?.promisedAt ?? null),
+          answer: input.inquiry?.answer ?? '',
+          answered_at: input.inquiry?.answer ? now : null,
+        })
+        .execute();
+    } else if (input.kind === 'suggestion') {
+      await insertDetail(tx, 'suggestion', row.id);
+    } else if (input.kind === 'special') {
+      await insertDetail(tx, 'special', row.id);
+    }
+    for (const s of init.start) {
+      await startDeadline(
+        tx,
+        { requestId: row.id, projectId: row.project_id, kind: s.kind, rule: rules[s.kind] as DeadlineRule, dueAt: s.dueAt },
+        now,
+      );
+    }
+    await refreshNextDue(tx, row.id);
+    await attachToRequest(tx, input.photoIds, row.id, viewer.userId, row.project_id);
+    if (input.callId) {
+      const call = await tx
+        .selectFrom('calls')
+        .select(['id', 'project_id', 'request_id'])
+        .where('id', '=', input.callId)
+        .executeTakeFirst();
+      if (!call || call.project_id !== row.project_id) throw fieldError('callId', '来电记录不存在');
+      if (call.request_id) throw fieldError('callId', '该来电已关联其他事项');
+      await tx.updateTable('calls').set({ request_id: row.id }).where('id', '=', call.id).execute();
+    }
+    const data = {
+      number,
+      kind: input.kind,
+      channel: input.channel,
+      requesterName: name,
+      requesterPhone: maskPhone(phone),
+      unitId: row.unit_id,
+      content: input.content,
+      categoryId: row.category_id,
+      urgency: input.urgency,
+      preferredTime: input.preferredTime,
+      departmentId,
+      photos: input.photoIds.length,
+      readBackConfirmed: true,
+      ...(input.inquiry?.answer ? { answer: input.inquiry.answer } : {}),
+      ...(input.inquiry?.promisedAt && !input.inquiry.answer ? { promisedAt: input.inquiry.promisedAt } : {}),
+    };
+    await appendRequestEvent(tx, ctx.dialect, row.id, actor, { type: 'created', to: init.status, data }, now);
+    await appendAudit(tx, ctx.dialect, actor, { action: 'request.created', entity: 'request', entityId: row.id, after: data }, now);
+    live.push(liveOf(row, 'request.created', now));
+    return row.id;
+  });
+  ctx.live.publishAll(live);
+  return getRequest(ctx, viewer, id);
+}
+
+/**
+ * Runs one command on a request: compare-and-set on its version first (so of two people
+ * acting at once one wins and the other gets 409 with the current state), then the
+ * command's changes, its history event and its audit event, all in one transaction.
+ */
+async function command(
+  ctx: AppContext,
+  viewer: Viewer,
+  id: string,
+  version: number,
+  fn: (c: {
+    tx: Tx;
+    row: RequestRow;
+    now: number;
+    actor: Actor;
+    set: (fields: Partial<RequestRow>) => void;
+    event: (e: RequestEventInput) => Promise<void>;
+    live: LiveEvent[];
+  }) => Promise<void>,
+) {
+  const row = await loadRow(ctx.db, id);
+  await assertVisible(ctx, viewer, row);
+  const actor = actorOf(viewer);
+  const live: LiveEvent[] = [];
+  await ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const res = await tx
+      .updateTable('requests')
+      .set({ version: version + 1, updated_at: now })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) {
+      const current = await loadRow(tx, id);
+      throw conflict(`该事项已被他人处理（当前状态：${stateOf(current.kind as Kind, current.status).label}），请刷新后再试`, {
+        version: current.version,
+        status: current.status,
+        statusLabel: stateOf(current.kind as Kind, current.status).label,
+        assigneeId: current.assignee_id,
+        departmentId: current.department_id,
+      });
+    }
+    const fresh = await loadRow(tx, id);
+    const pending: Partial<RequestRow> = {};
+    const events: RequestEventInput[] = [];
+    await fn({
+      tx,
+      row: fresh,
+      now,
+      actor,
+      live,
+      set: (f) => Object.assign(pending, f),
+      event: async (e) => {
+        events.push(e);
+      },
+    });
+    if (Object.keys(pending).length) await tx.updateTable('requests').set(pending).where('id', '=', id).execute();
+    const after = { ...fresh, ...pending };
+    for (const e of events) {
+      await appendRequestEvent(tx, ctx.dialect, id, actor, e, now);
+      await appendAudit(
+        tx,
+        ctx.dialect,
+        actor,
+        { action: `request.${e.type}`, entity: 'request', entityId: id, before: { status: e.from ?? fresh.status }, after: e.data ?? {} },
+        now,
+      );
+    }
+    live.push(liveOf(after, 'request.updated', now));
+  });
+  ctx.live.publishAll(live);
+  return getRequest(ctx, viewer, id);
+}
+
+const assignInput = z.object({
+  departmentId: z.string().min(1).optional(),
+  assigneeId: z.string().min(1).nullable().optional().describe('负责人账号；null = 取消指派'),
+  note: z.string().trim().max(500).default(''),
+});
+const noteInput = z.object({ text: z.string().trim().min(1, '请填写备注').max(2000) });
+const reclassifyInput = z.object({
+  kind: z.enum(KINDS),
+  reason: z.string().trim().min(1, '改变类型须填写原因').max(500),
+  categoryId: z.string().min(1).optional(),
+});
+
+/** Actions every open request has, whatever its kind. */
+const COMMON_ACTIONS: TransitionDef[] = [
+  { action: 'assign', label: '分派', from: [], to: '', permission: 'request.handle', input: assignInput },
+  { action: 'note', label: '备注', from: [], to: '', permission: 'request.handle', input: noteInput },
+  { action: 'reclassify', label: '改变类型', from: [], to: '', permission: 'request.handle', input: reclassifyInput },
+];
+
+function parseInput<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const fields: Record<string, string> = {};
+  for (const i of r.error.issues) fields[i.path.join('.') || 'body'] ??= i.message;
+  const first = Object.entries(fields)[0];
+  throw badRequest(first ? `输入有误：${first[0]}：${first[1]}` : '输入有误', fields);
+}
+
+async function assigneeCheck(tx: Tx, projectId: string, userId: string) {
+  const u = await tx.selectFrom('users').select(['id', 'role', 'all_projects', 'active']).where('id', '=', userId).executeTakeFirst();
+  if (!u || !u.active || u.role === 'resident') throw fieldError('assigneeId', '负责人不存在');
+  if (!u.all_projects) {
+    const up = await tx
+      .selectFrom('user_projects')
+      .select('user_id')
+      .where('user_id', '=', userId)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    if (!up) throw fieldError('assigneeId', '负责人不属于该项目');
+  }
+}
+
+export async function act(ctx: AppContext, viewer: Viewer, id: string, action: string, body: Record<string, unknown>) {
+  const version = body.version;
+  if (typeof version !== 'number') throw fieldError('version', '缺少版本号');
+  const row = await loadRow(ctx.db, id);
+  await assertVisible(ctx, viewer, row);
+  if (viewer.role === 'resident') throw forbidden();
+  const common = COMMON_ACTIONS.find((t) => t.action === action);
+  const kind = row.kind as Kind;
+  const def = common ?? WORKFLOWS[kind].transitions.find((t) => t.action === action);
+  if (!def) throw new AppError(422, 'unknown_action', `“${KIND_LABEL[kind]}”没有“${action}”这一步`);
+  if (!roleCan(viewer.role, def.permission) || (def.roles && !def.roles.includes(viewer.role))) throw forbidden('您的角色不能执行这一步');
+  const { version: _v, ...rest } = body;
+  const input = parseInput(def.input, rest) as Record<string, unknown>;
+
+  return command(ctx, viewer, id, version, async (c) => {
+    const r = c.row;
+    if (!common && !def.from.includes(r.status)) {
+      throw ruleViolated(`当前状态“${stateOf(kind, r.status).label}”不能执行“${def.label}”`, 'transition_not_allowed');
+    }
+    if (common && !r.is_open) throw ruleViolated(`事项已办结，不能执行“${def.label}”`, 'transition_not_allowed');
+    if (common) return commonAction(ctx, c, action, input);
+    await runTransition(ctx, c, def, input);
+  });
+}
+
+type Cmd = Parameters<Parameters<typeof command>[4]>[0];
+
+async function commonAction(ctx: AppContext, c: Cmd, action: string, input: Record<string, unknown>) {
+  const r = c.row;
+  if (action === 'note') {
+    await c.event({ type: 'note', data: { text: input.text } });
+    return;
+  }
+  if (action === 'assign') {
+    const set: Partial<RequestRow> = {};
+    if (input.departmentId !== undefined) {
+      const d = await c.tx
+        .selectFrom('departments')
+        .select(['id', 'project_id', 'name'])
+        .where('id', '=', input.departmentId as string)
+        .executeTakeFirst();
+      if (!d || (d.project_id !== null && d.project_id !== r.project_id)) throw fieldError('departmentId', '部门不存在或不属于该项目');
+      set.department_id = d.id;
+    }
+    if (input.assigneeId !== undefined) {
+      if (input.assigneeId !== null) await assigneeCheck(c.tx, r.project_id, input.assigneeId as string);
+      set.assignee_id = input.assigneeId as string | null;
+    }
+    if (!Object.keys(set).length) throw badRequest('请选择部门或负责人', { departmentId: '请选择部门或负责人' });
+    c.set(set);
+    await c.tx
+      .updateTable('deadlines')
+      .set({ responsible_id: set.assignee_id ?? r.assignee_id })
+      .where('request_id', '=', r.id)
+      .where('status', 'in', ['running', 'paused'])
+      .execute();
+    await c.event({
+      type: 'assigned',
+      data: { from: { departmentId: r.department_id, assigneeId: r.assignee_id }, to: set, note: input.note },
+    });
+    c.live.push(liveOf({ ...r, ...set }, 'request.assigned', c.now));
+    return;
+  }
+  if (action === 'reclassify') {
+    const kind = input.kind as Kind;
+    if (kind === r.kind) throw fieldError('kind', '新类型与原类型相同');
+    if (input.categoryId) {
+      const cat = await c.tx
+        .selectFrom('categories')
+        .select('kind')
+        .where('id', '=', input.categoryId as string)
+        .executeTakeFirst();
+      if (!cat || cat.kind !== kind) throw fieldError('categoryId', '分类不属于新类型');
+    }
+    if (kind === 'inquiry') throw fieldError('kind', '转为咨询请直接答复或约定时间后重新登记');
+    const cancelled = await cancelDeadlines(c.tx, r.id, c.now);
+    const rules = await deadlineRules(c.tx, r.project_id);
+    const init = initialOf(kind, {});
+    for (const s of init.start)
+      await startDeadline(
+        c.tx,
+        { requestId: r.id, projectId: r.project_id, kind: s.kind, rule: rules[s.kind] as DeadlineRule, responsibleId: r.assignee_id },
+        c.now,
+      );
+    if (hasDetail(kind)) {
+      const exists = await (c.tx as any)
+        .selectFrom(DETAIL_TABLE[kind])
+        .select('request_id')
+        .where('request_id', '=', r.id)
+        .executeTakeFirst();
+      if (!exists) await insertDetail(c.tx, kind, r.id);
+    }
+    const number = await nextNumber(c.tx, r.project_id, kind, c.now);
+    const departmentId = (await departmentByCode(c.tx, r.project_id, DEFAULT_DEPARTMENT[kind]))?.id ?? r.department_id;
+    c.set({
+      kind,
+      number,
+      status: init.status,
+      category_id: (input.categoryId as string | undefined) ?? null,
+      department_id: departmentId,
+      is_open: 1,
+    });
+    await refreshNextDue(c.tx, r.id);
+    await c.event({
+      type: 'reclassified',
+      from: r.status,
+      to: init.status,
+      data: {
+        fromKind: r.kind,
+        toKind: kind,
+        oldNumber: r.number,
+        newNumber: number,
+        reason: input.reason,
+        cancelledDeadlines: cancelled.map((d) => d.kind),
+      },
+    });
+  }
+}
+
+async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input: Record<string, unknown>) {
+  const r = c.row;
+  const kind = r.kind as Kind;
+  const fx = def.effects ?? {};
+  const to = stateOf(kind, def.to);
+  for (const [field, value] of Object.entries(input)) {
+    if (field.endsWith('At') && typeof value === 'number' && ['promisedAt', 'scheduledAt', 'dueAt'].includes(field) && value <= c.now) {
+      throw fieldError(field, '时间须晚于现在');
+    }
+  }
+  if (input.assigneeId) {
+    await assigneeCheck(c.tx, r.project_id, input.assigneeId as string);
+    c.set({ assignee_id: input.assigneeId as string });
+  }
+  const detail: Record<string, unknown> = {};
+  for (const [from, col] of Object.entries(fx.detail ?? {})) if (input[from] !== undefined) detail[col] = input[from];
+  for (const col of fx.stampDetail ?? []) detail[col] = c.now;
+  if (fx.monthOf) detail.month = toLocalDate(c.now).slice(0, 7);
+  if (Object.keys(detail).length && hasDetail(kind))
+    await (c.tx as any).updateTable(DETAIL_TABLE[kind]).set(detail).where('request_id', '=', r.id).execute();
+  if (fx.meet?.length) await meetDeadlines(c.tx, r.id, fx.meet, c.now);
+  if (fx.cancel?.length) await cancelDeadlines(c.tx, r.id, c.now, fx.cancel);
+  if (fx.start?.length) {
+    const rules = await deadlineRules(c.tx, r.project_id);
+    for (const s of fx.start) {
+      const dueAt = s.dueAtField ? (input[s.dueAtField] as number | undefined) : undefined;
+      await startDeadline(
+        c.tx,
+        {
+          requestId: r.id,
+          projectId: r.project_id,
+          kind: s.kind,
+          rule: rules[s.kind] as DeadlineRule,
+          dueAt,
+          responsibleId: (input.assigneeId as string) ?? r.assignee_id,
+        },
+        c.now,
+      );
+    }
+  }
+  if (!to.open) await cancelDeadlines(c.tx, r.id, c.now);
+  c.set({ status: def.to, is_open: to.open ? 1 : 0, closed_at: to.open ? null : c.now });
+  await refreshNextDue(c.tx, r.id);
+  if (fx.notifySupervisors) {
+    const sup = await projectUsersByRole(c.tx, r.project_id, 'service_supervisor');
+    const ev = await notify(
+      c.tx,
+      {
+        userIds: sup,
+        kind: 'request.reported',
+        title: `${r.number} ${fx.notifySupervisors}`,
+        body: String(input.result ?? ''),
+        link: `/requests/${r.id}`,
+        requestId: r.id,
+        dedupeKey: `reported:${r.id}:${r.event_n}`,
+        projectId: r.project_id,
+      },
+      c.now,
+    );
+    c.live.push(...ev);
+    if (fx.notifySupervisors)
+      await c.tx
+        .updateTable('request_special')
+        .set({ reported_to: sup.join(',') })
+        .where('request_id', '=', r.id)
+        .execute();
+  }
+  await c.event({ type: def.action, from: r.status, to: def.to, data: input });
+}
+
+// ---------- deadlines on a request ----------
+
+export async function pause(ctx: AppContext, viewer: Viewer, id: string, version: number, reason: string) {
+  requireHandle(viewer);
+  return command(ctx, viewer, id, version, async (c) => {
+    const paused = await pauseDeadlines(c.tx, id, reason, c.now);
+    await refreshNextDue(c.tx, id);
+    await c.event({ type: 'deadline_paused', data: { reason, deadlines: paused.map((d) => d.kind) } });
+  });
+}
+
+export async function resume(ctx: AppContext, viewer: Viewer, id: string, version: number) {
+  requireHandle(viewer);
+  return command(ctx, viewer, id, version, async (c) => {
+    const resumed = await resumeDeadlines(c.tx, id, c.now);
+    await refreshNextDue(c.tx, id);
+    await c.event({
+      type: 'deadline_resumed',
+      data: { deadlines: resumed.map((d) => ({ kind: d.kind, pausedMs: c.now - (d.paused_at ?? c.now) })) },
+    });
+  });
+}
+
+export async function extend(
+  ctx: AppContext,
+  viewer: Viewer,
+  id: string,
+  deadlineId: string,
+  input: { version: number; newDueAt: number; reason: string; customerToldAt: number },
+) {
+  return command(ctx, viewer, id, input.version, async (c) => {
+    const d = await c.tx.selectFrom('deadlines').selectAll().where('id', '=', deadlineId).where('request_id', '=', id).executeTakeFirst();
+    if (!d) throw notFound('时限');
+    const updated = await extendDeadline(c.tx, d, input, c.now);
+    await refreshNextDue(c.tx, id);
+    await c.event({
+      type: 'deadline_extended',
+      data: { deadline: d.kind, oldDueAt: d.due_at, newDueAt: updated.due_at, reason: input.reason, customerToldAt: input.customerToldAt },
+    });
+  });
+}
+
+/** R-CP-12: history is never edited; a correction is a new entry pointing at the one it corrects. */
+export async function correct(ctx: AppContext, viewer: Viewer, id: string, input: { version: number; correctsN: number; text: string }) {
+  return command(ctx, viewer, id, input.version, async (c) => {
+    if (input.correctsN > c.row.event_n) throw fieldError('correctsN', `第 ${input.correctsN} 条记录不存在`);
+    await c.event({ type: 'correction', correctsN: input.correctsN, data: { text: input.text } });
+  });
+}
+
+function requireHandle(viewer: Viewer) {
+  if (!roleCan(viewer.role, 'request.handle')) throw forbidden();
+}
+
+// ---------- sweeper ----------
+
+/** Active users of a role who work in the project (named to it, or company-wide). */
+export async function projectUsersByRole(db: Db | Tx, projectId: string, role: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('users.id')
+    .where('users.role', '=', role)
+    .where('users.active', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb('users.all_projects', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('user_projects')
+            .select('user_projects.user_id')
+            .whereRef('user_projects.user_id', '=', 'users.id')
+            .where('user_projects.project_id', '=', projectId),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The responsible person: the deadline's or request's assignee, else the department's heads, else the supervisors. */
+async function responsibleUsers(tx: Tx, d: Deadline, r: RequestRow): Promise<string[]> {
+  const one = d.responsible_id ?? r.assignee_id;
+  if (one) return [one];
+  if (r.department_id) {
+    const heads = await tx
+      .selectFrom('users')
+      .innerJoin('staff', 'staff.id', 'users.staff_id')
+      .select('users.id')
+      .where('staff.department_id', '=', r.department_id)
+      .where('users.role', '=', 'department_head')
+      .where('users.active', '=', 1)
+      .execute();
+    if (heads.length) return heads.map((h) => h.id);
+  }
+  return projectUsersByRole(tx, r.project_id, 'service_supervisor');
+}
+
+const STAGE_TEXT: Record<SweepStage, string> = { warned: '即将超时', breached: '已超时', escalated: '超时未处理，已上报' };
+
+/**
+ * One pass of the deadline sweeper: reads only rows whose next check is due (an index seek),
+ * moves each to its stage once (compare-and-set), records it on the request and notifies
+ * responsible person → supervisor → manager.
+ */
+export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<{ warned: number; breached: number; escalated: number }> {
+  const now = ctx.clock.now();
+  const due = await dueForSweep(ctx.db, now, limit);
+  const counts = { warned: 0, breached: 0, escalated: 0 };
+  for (const d of due) {
+    const stage = stageAt(d, now);
+    const live: LiveEvent[] = [];
+    await ctx.db.transaction().execute(async (tx) => {
+      if (!stage) {
+        // Nothing to do at this instant (the row changed since it was read): store its real next check.
+        await tx
+          .updateTable('deadlines')
+          .set({ next_check_at: nextCheck(d) })
+          .where('id', '=', d.id)
+          .where('version', '=', d.version)
+          .execute();
+        return;
+      }
+      const next = await advanceStage(tx, d, stage, now);
+      if (!next) return;
+      const r = await loadRow(tx, d.request_id);
+      const label = DEADLINE_LABEL[d.kind] ?? d.kind;
+      let recipients: string[];
+      if (stage === 'warned') recipients = await responsibleUsers(tx, d, r);
+      else if (stage === 'breached')
+        recipients = [...(await responsibleUsers(tx, d, r)), ...(await projectUsersByRole(tx, r.project_id, 'service_supervisor'))];
+      else recipients = await projectUsersByRole(tx, r.project_id, 'project_manager');
+      await appendRequestEvent(
+        tx,
+        ctx.dialect,
+        r.id,
+        SYSTEM_ACTOR,
+        { type: `deadline_${stage}`, data: { deadline: d.kind, dueAt: d.due_at } },
+        now,
+      );
+      live.push(
+        ...(await notify(
+          tx,
+          {
+            userIds: recipients,
+            kind: `deadline.${stage}`,
+            title: `${r.number}「${label}」${STAGE_TEXT[stage]}`,
+            body: r.content.slice(0, 200),
+            link: `/requests/${r.id}`,
+            requestId: r.id,
+            dedupeKey: `deadline:${d.id}:${stage}`,
+            projectId: r.project_id,
+          },
+          now,
+        )),
+      );
+      live.push(liveOf(r, `deadline.${stage}`, now));
+      counts[stage]++;
+    });
+    ctx.live.publishAll(live);
+  }
+  return counts;
+}
+
+// ---------- reports ----------
+
+/** R-SR-2: the month's suggestions, for the monthly report. */
+export async function suggestionsOfMonth(ctx: AppContext, viewer: Viewer, projectId: string, month: string) {
+  if (!inProject(viewer, projectId)) throw notFound('项目');
+  const rows = await ctx.db
+    .selectFrom('request_suggestion')
+    .innerJoin('requests', 'requests.id', 'request_suggestion.request_id')
+    .leftJoin('categories', 'categories.id', 'requests.category_id')
+    .select([
+      'requests.id',
+      'requests.number',
+      'requests.content',
+      'requests.status',
+      'requests.requester_name',
+      'categories.name as category',
+      'request_suggestion.handling',
+      'request_suggestion.reply',
+      'request_suggestion.replied_at',
+    ])
+    .where('requests.project_id', '=', projectId)
+    .where('request_suggestion.month', '=', month)
+    .orderBy('requests.number')
+    .execute();
+  const byCategory: Record<string, number> = {};
+  for (const r of rows) byCategory[r.category ?? '未分类'] = (byCategory[r.category ?? '未分类'] ?? 0) + 1;
+  return {
+    month,
+    total: rows.length,
+    replied: rows.filter((r) => r.replied_at !== null).length,
+    byCategory,
+    items: rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      content: r.content,
+      status: r.status,
+      statusLabel: stateOf('suggestion', r.status).label,
+      requesterName: r.requester_name,
+      category: r.category ?? null,
+      handling: r.handling,
+      reply: r.reply,
+      repliedAt: r.replied_at,
+    })),
+  };
+}

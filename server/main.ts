@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { type Config, loadConfig, VERSION } from './config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/demo-data.ts';
 import { addUser } from './domains/org/org.service.ts';
+import { verifyRequestChains } from './domains/requests/request-events.ts';
 import { defaultJobs } from './jobs.ts';
 import { isRole, ROLE_CODES } from './platform/access/roles.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
@@ -19,7 +20,7 @@ const USAGE = `用法 Usage: wuye <命令>
   seed --demo                 在空数据库中创建演示数据
   user add --username U --password P --role ROLE [--projects CODE,…] [--name 姓名]
                               创建登录账号（不带 --projects = 全部项目）
-  audit verify                校验审计哈希链（完整返回 0，否则非 0 并指出第一条问题记录）
+  audit verify                校验审计哈希链与各事项历史链（完整返回 0，否则非 0 并指出第一条问题记录）
   backup FILE                 在线备份 SQLite 数据库到 FILE
   restore FILE                从 FILE 恢复 SQLite 数据库（请先停止服务）
 环境变量: DATA_DIR (默认 ./data), DATABASE_URL (postgres://… 使用 PostgreSQL), PORT (默认 3000)
@@ -124,6 +125,12 @@ async function main(argv: string[]) {
           console.error(
             `审计链校验失败：第一条问题记录 #${r.firstBad?.seq}${r.firstBad?.id ? ` (${r.firstBad.id})` : ''}：${r.firstBad?.reason}`,
           );
+          process.exitCode = 2;
+        }
+        const h = await verifyRequestChains(ctx.db);
+        if (h.ok) console.log(`事项历史完整：已校验 ${h.requests} 个事项、${h.events} 条记录`);
+        else {
+          console.error(`事项历史校验失败：${h.firstBad?.number} 第 ${h.firstBad?.n} 条：${h.firstBad?.reason}`);
           process.exitCode = 2;
         }
       } finally {

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { unitSortKey } from '../domains/directory/directory.service.ts';
 import { ensureIntakeDefaults } from '../domains/requests/config.service.ts';
 import type { Role } from '../platform/access/roles.ts';
@@ -207,7 +207,7 @@ export async function hasData(ctx: AppContext): Promise<boolean> {
 
 /** Creates the demo company on an empty database; a database that has a company is left alone. */
 export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSummary | null> {
-  await ensureIntakeDefaults(ctx.db, ctx.clock.now());
+  await ensureIntakeDefaults(ctx.db, ctx.dialect, ctx.clock.now());
   if (await hasData(ctx)) return null;
   const rnd = new DemoRandom(seed);
   const now = ctx.clock.now();
@@ -448,7 +448,10 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
     if (a.project) userProjects.push({ user_id: id, project_id: projectIdByCode.get(a.project) as string });
   });
 
-  await ctx.db.transaction().execute(async (tx) => {
+  const created = await ctx.db.transaction().execute(async (tx) => {
+    // Two nodes starting together on one PostgreSQL: the second waits here and then finds the data.
+    if (ctx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('wuye.seed'))`.execute(tx);
+    if (await tx.selectFrom('companies').select('id').limit(1).executeTakeFirst()) return false;
     await tx.insertInto('companies').values({ id: companyId, code: 'AJWY', name: '深圳市安居物业服务有限公司', created_at: now }).execute();
     await insertChunks(ctx, 'projects', projects, tx);
     await insertChunks(ctx, 'buildings', buildings, tx);
@@ -480,7 +483,9 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
       },
       now,
     );
+    return true;
   });
+  if (!created) return null;
   return {
     projects: projects.length,
     buildings: buildings.length,

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { actorOf, type Viewer } from '../../platform/auth/viewer.ts';
 import type { AppContext } from '../../platform/context.ts';
-import type { Db } from '../../platform/db/index.ts';
+import type { Db, Dialect } from '../../platform/db/index.ts';
 import type { DeadlineRule } from '../../platform/deadlines/deadlines.ts';
 import { fieldError, notFound } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -13,12 +14,16 @@ import { deadlineRules } from './requests.service.ts';
 import { DEADLINE_LABEL, type Kind } from './requests.workflow.ts';
 
 /** Fills the category trees and the phrase library on a new installation; later runs change nothing. */
-export async function ensureIntakeDefaults(db: Db, now: number): Promise<void> {
+export async function ensureIntakeDefaults(db: Db, dialect: Dialect, now: number): Promise<void> {
   const hasCat = await db.selectFrom('categories').select('id').limit(1).executeTakeFirst();
   const hasPhrase = await db.selectFrom('phrases').select('id').limit(1).executeTakeFirst();
   if (hasCat && hasPhrase) return;
   await db.transaction().execute(async (tx) => {
+    // Nodes starting together on one PostgreSQL: one fills the defaults, the others then find them.
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('wuye.defaults'))`.execute(tx);
     const stamp = { created_at: now, updated_at: now, version: 1, active: 1 };
+    const hasCat = await tx.selectFrom('categories').select('id').limit(1).executeTakeFirst();
+    const hasPhrase = await tx.selectFrom('phrases').select('id').limit(1).executeTakeFirst();
     if (!hasCat) {
       for (const [kind, tree] of Object.entries(DEFAULT_CATEGORIES)) {
         let i = 0;

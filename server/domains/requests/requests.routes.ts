@@ -18,6 +18,7 @@ import {
 } from './requests.schema.ts';
 import {
   act,
+  breachesOfMonth,
   correct,
   createRequest,
   extend,
@@ -186,8 +187,19 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     access: 'request.read',
     summary: '月度建议汇总 Suggestions of a month',
     tags: ['reports'],
-    querystring: z.object({ projectId: z.string().min(1), month: z.string().regex(/^\d{4}-\d{2}$/, '月份格式应为 YYYY-MM') }),
+    querystring: z.object({ projectId: z.string().min(1), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') }),
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, month: '2026-11' } }),
     handler: async (req) => suggestionsOfMonth(ctx, req.viewer, req.query.projectId, req.query.month),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/reports/breaches',
+    access: 'request.read',
+    summary: '月度超时统计 Deadline breaches of a month',
+    tags: ['reports'],
+    querystring: z.object({ projectId: z.string().min(1), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') }),
+    sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, month: '2026-11' } }),
+    handler: async (req) => breachesOfMonth(ctx, req.viewer, req.query.projectId, req.query.month),
   });
 }

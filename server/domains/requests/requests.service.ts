@@ -1051,3 +1051,51 @@ export async function suggestionsOfMonth(ctx: AppContext, viewer: Viewer, projec
     })),
   };
 }
+
+/** R-SLA-4: breaches of a month, counted by deadline and department; they can only ever grow. */
+export async function breachesOfMonth(ctx: AppContext, viewer: Viewer, projectId: string, month: string) {
+  if (!inProject(viewer, projectId)) throw notFound('项目');
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  // Month bounds in China time.
+  const from = Date.UTC(y, m - 1, 1) - 8 * 3600_000;
+  const to = Date.UTC(y, m, 1) - 8 * 3600_000;
+  const rows = await ctx.db
+    .selectFrom('deadlines')
+    .innerJoin('requests', 'requests.id', 'deadlines.request_id')
+    .leftJoin('departments', 'departments.id', 'requests.department_id')
+    .select([
+      'deadlines.kind',
+      'departments.name as department',
+      'requests.id',
+      'requests.number',
+      'deadlines.due_at',
+      'deadlines.breached_at',
+      'deadlines.met_at',
+    ])
+    .where('deadlines.project_id', '=', projectId)
+    .where('deadlines.breached_at', '>=', from)
+    .where('deadlines.breached_at', '<', to)
+    .orderBy('deadlines.breached_at')
+    .execute();
+  const byDeadline: Record<string, number> = {};
+  const byDepartment: Record<string, number> = {};
+  for (const r of rows) {
+    const label = DEADLINE_LABEL[r.kind] ?? r.kind;
+    byDeadline[label] = (byDeadline[label] ?? 0) + 1;
+    byDepartment[r.department ?? '未分派'] = (byDepartment[r.department ?? '未分派'] ?? 0) + 1;
+  }
+  return {
+    month,
+    total: rows.length,
+    byDeadline,
+    byDepartment,
+    items: rows.map((r) => ({
+      requestId: r.id,
+      number: r.number,
+      deadline: DEADLINE_LABEL[r.kind] ?? r.kind,
+      dueAt: r.due_at,
+      breachedAt: r.breached_at as number,
+      metAt: r.met_at,
+    })),
+  };
+}

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { SESSION_COOKIE, sessionViewer } from '../auth/auth.service.ts';
 import { can, inProject } from '../auth/viewer.ts';
 import type { AppContext } from '../context.ts';
 import { defineRoute } from '../http/route.ts';
@@ -8,6 +9,8 @@ import type { LiveEvent } from './live.ts';
  * Server-sent events for the queues and the inbox. Each event says only what changed
  * (type, request, project); the page re-reads what it shows, through the normal access rules.
  */
+const LIVE_HEARTBEAT_MS = 15_000;
+
 export function registerLiveRoutes(app: FastifyInstance, ctx: AppContext) {
   const open = new Set<() => void>();
   app.addHook('onClose', async () => {
@@ -41,7 +44,14 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: AppContext) {
         res.write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
       };
       const unsubscribe = ctx.live.subscribe(send);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+      // The stream outlives the request that opened it: re-check the session with every
+      // heartbeat, so a logout or an expired session ends the stream too.
+      const token = req.cookies[SESSION_COOKIE];
+      const heartbeat = setInterval(() => {
+        sessionViewer(ctx, token, req.ip)
+          .then((v) => (v ? res.write(': ping\n\n') : end()))
+          .catch(() => end());
+      }, LIVE_HEARTBEAT_MS);
       const end = () => {
         clearInterval(heartbeat);
         unsubscribe();

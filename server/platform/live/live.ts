@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type pg from 'pg';
@@ -36,7 +37,10 @@ export class LiveHub {
   async start(): Promise<void> {
     if (this.handle.dialect !== 'postgres') return;
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(this.handle.db);
-    this.channel = `wuye_live_${rows[0]?.schema ?? 'public'}`.slice(0, 63);
+    const schema = rows[0]?.schema ?? 'public';
+    // Channel names are identifiers (63 bytes at most): a long schema name is shortened by hash, never cut.
+    this.channel =
+      schema.length <= 50 ? `wuye_live_${schema}` : `wuye_live_${createHash('sha256').update(schema).digest('hex').slice(0, 40)}`;
     await this.listen();
   }
 

@@ -40,9 +40,8 @@ export interface WebhookSettings {
  */
 export async function notify(tx: Tx, input: NotifyInput, now: number): Promise<LiveEvent[]> {
   const userIds = [...new Set(input.userIds)];
-  if (userIds.length === 0) return [];
-  const users = await tx.selectFrom('users').select(['id', 'email', 'active']).where('id', 'in', userIds).execute();
   const events: LiveEvent[] = [];
+  const users = userIds.length ? await tx.selectFrom('users').select(['id', 'email', 'active']).where('id', 'in', userIds).execute() : [];
   for (const u of users) {
     if (!u.active) continue;
     const key = `${input.dedupeKey}:${u.id}`;
@@ -71,7 +70,9 @@ export async function notify(tx: Tx, input: NotifyInput, now: number): Promise<L
         now,
       );
   }
-  const hooks = await getSetting<WebhookSettings>(tx, 'notify.webhooks', input.projectId ?? null, { urls: [], secret: '' });
+  // Integrations hear of every event, with or without people to tell in the app. Webhooks are
+  // configured for the company: one place holds both the addresses and the signing secret.
+  const hooks = await getSetting<WebhookSettings>(tx, 'notify.webhooks', null, { urls: [], secret: '' });
   for (const url of hooks.urls) {
     await enqueue(
       tx,
@@ -79,7 +80,14 @@ export async function notify(tx: Tx, input: NotifyInput, now: number): Promise<L
         channel: 'webhook',
         target: url,
         subject: input.kind,
-        body: JSON.stringify({ kind: input.kind, title: input.title, body: input.body ?? '', requestId: input.requestId ?? null, at: now }),
+        body: JSON.stringify({
+          kind: input.kind,
+          title: input.title,
+          body: input.body ?? '',
+          requestId: input.requestId ?? null,
+          projectId: input.projectId ?? null,
+          at: now,
+        }),
         dedupeKey: `webhook:${url}:${input.dedupeKey}`,
       },
       now,
@@ -187,12 +195,26 @@ export async function deliverOutbox(ctx: AppContext, sender?: Sender, limit = 20
   let sent = 0;
   let failed = 0;
   for (const row of claimed) {
+    // The batch was leased when it was claimed, but a slow endpoint can hold the batch past
+    // that lease, and another node may then claim the rows not sent yet. So each row's lease
+    // is renewed just before sending it, as a compare-and-set on the lease this worker holds:
+    // a row another worker has taken over in the meantime is left to it.
+    const lease = ctx.clock.now() + LEASE_MS;
+    const renewed = await ctx.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: lease })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '=', row.next_attempt_at)
+      .executeTakeFirst();
+    if (Number(renewed.numUpdatedRows) !== 1) continue;
     try {
       await send(row);
       await ctx.db
         .updateTable('outbox')
         .set({ status: 'sent', sent_at: ctx.clock.now(), attempts: row.attempts + 1, last_error: '' })
         .where('id', '=', row.id)
+        .where('next_attempt_at', '=', lease)
         .execute();
       sent++;
     } catch (e) {
@@ -205,6 +227,7 @@ export async function deliverOutbox(ctx: AppContext, sender?: Sender, limit = 20
           last_error: String((e as Error).message ?? e).slice(0, 500),
         })
         .where('id', '=', row.id)
+        .where('next_attempt_at', '=', lease)
         .execute();
       failed++;
     }

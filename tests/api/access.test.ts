@@ -6,6 +6,9 @@ import { describeEachDb } from '../helpers/db.ts';
 import { makeKitFactory } from '../helpers/kit.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
+// The telephony webhook is off without a shared secret: turn it on so its sample takes the success path.
+process.env.TELEPHONY_SECRET ||= 'route-walk-telephony-secret';
+
 function fillPath(url: string, params: Record<string, string> = {}) {
   return url.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(params[k] ?? 'missing'));
 }
@@ -65,7 +68,7 @@ describeEachDb('access: every route × every role', (dialect) => {
         const s = await kits.session(role);
         const sample = await route.sample(kits.kit(role, s.userId));
         const q = sample.query ? `?${new URLSearchParams(sample.query)}` : '';
-        const headers: Record<string, string> = { cookie: s.cookie, 'x-csrf-token': s.csrf };
+        const headers: Record<string, string> = { ...sample.headers, cookie: s.cookie, 'x-csrf-token': s.csrf };
         let body: BodyInit | undefined;
         if (sample.upload) body = await uploadForm(sample.upload);
         else if (sample.body !== undefined) {

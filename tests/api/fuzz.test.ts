@@ -7,6 +7,9 @@ import { describeEachDb } from '../helpers/db.ts';
 import { makeKitFactory } from '../helpers/kit.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
+// The telephony webhook is off without a shared secret: turn it on so its bodies reach validation and the service.
+process.env.TELEPHONY_SECRET ||= 'route-walk-telephony-secret';
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const NUM_RUNS = 30;
 const CHINESE = /[\u4e00-\u9fff]/;
@@ -118,8 +121,14 @@ describeEachDb('fuzz: generated bad bodies on every write route', (dialect) => {
   });
   afterAll(() => srv?.close());
 
-  async function send(route: AnyRouteSpec, path: string, s: { cookie: string; csrf: string }, body?: string, contentType?: string) {
-    const headers: Record<string, string> = { cookie: s.cookie, 'x-csrf-token': s.csrf };
+  async function send(
+    route: AnyRouteSpec,
+    path: string,
+    s: { cookie: string; csrf: string; headers?: Record<string, string> },
+    body?: string,
+    contentType?: string,
+  ) {
+    const headers: Record<string, string> = { ...s.headers, cookie: s.cookie, 'x-csrf-token': s.csrf };
     if (contentType) headers['content-type'] = contentType;
     const res = await fetch(srv.url + path, { method: route.method, headers, body });
     const text = await res.text();
@@ -140,8 +149,9 @@ describeEachDb('fuzz: generated bad bodies on every write route', (dialect) => {
     const routes = srv.app.routeTable.filter((r) => WRITE_METHODS.has(r.method));
     for (const route of routes) {
       const role = actingRole(route);
-      const s = await kits.session(role);
-      const sample = await route.sample(kits.kit(role, s.userId));
+      const session = await kits.session(role);
+      const sample = await route.sample(kits.kit(role, session.userId));
+      const s = { ...session, headers: sample.headers };
       const keys = bodyKeys(route, sample);
       const hasParams = route.url.includes(':');
       const samplePath = fillPath(route.url, sample.params);
@@ -194,8 +204,9 @@ describeEachDb('fuzz: generated bad bodies on every write route', (dialect) => {
     ];
     for (const route of routes) {
       const role = actingRole(route);
-      const s = await kits.session(role);
-      const sample = await route.sample(kits.kit(role, s.userId));
+      const session = await kits.session(role);
+      const sample = await route.sample(kits.kit(role, session.userId));
+      const s = { ...session, headers: sample.headers };
       const path = fillPath(route.url, sample.params);
       for (const [body, type] of cases) {
         const res = await send(route, path, s, body, type);
@@ -222,8 +233,9 @@ describeEachDb('fuzz: generated bad bodies on every write route', (dialect) => {
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {
       const role = actingRole(route);
-      const s = await kits.session(role);
-      const sample = await route.sample(kits.kit(role, s.userId));
+      const session = await kits.session(role);
+      const sample = await route.sample(kits.kit(role, session.userId));
+      const s = { ...session, headers: sample.headers };
       for (const id of ['0190d3c5-0000-7000-8000-000000000000', 'no-such-id', 'x'.repeat(200), '%00', '..%2F..%2Fetc']) {
         const path = route.url.replace(/:(\w+)/g, () => id);
         const body = sample.body === undefined ? undefined : JSON.stringify(sample.body);

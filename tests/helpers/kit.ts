@@ -338,6 +338,33 @@ export async function makeKitFactory(ctx: AppContext) {
       dateCursor += 86400_000;
       return new Date(dateCursor).toISOString().slice(0, 10);
     },
+    /** An answered incoming call logged by hand at the desk, a minute ago. */
+    call: async (o = {}) => {
+      const id = newId();
+      const t = now();
+      await ctx.db
+        .insertInto('calls')
+        .values({
+          id,
+          project_id: project.id,
+          external_id: null,
+          direction: 'in',
+          caller: `139${String(seq++).padStart(8, '0')}`,
+          callee: '',
+          ringing_at: t - 60_000,
+          answered_at: t - 52_000,
+          ended_at: t - 5_000,
+          rings: 2,
+          source: 'manual',
+          operator_id: desk.userId,
+          request_id: (o.requestId as string | undefined) ?? null,
+          notes: '',
+          created_at: t - 60_000,
+          version: 1,
+        })
+        .execute();
+      return id;
+    },
   };
 
   return {

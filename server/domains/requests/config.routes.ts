@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { inProject } from '../../platform/auth/viewer.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { idParam } from '../../platform/http/common.ts';
-import { forbidden, notFound } from '../../platform/http/errors.ts';
+import { fieldError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { defineRoute } from '../../platform/http/route.ts';
 import {
   Category,

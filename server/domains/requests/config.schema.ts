@@ -88,6 +88,6 @@ const Rule = z.object({
     .optional(),
 });
 export const DeadlineRulesPut = z.object({
-  projectId: z.string().min(1).nullable().describe('null = 全公司'),
-  rules: z.record(z.string(), Rule),
+  projectId: z.string().min(1).max(64).nullable().describe('null = 全公司'),
+  rules: z.record(z.string().max(40), Rule),
 });

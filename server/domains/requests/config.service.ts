@@ -151,8 +151,21 @@ export async function getDeadlineRules(ctx: AppContext, projectId: string) {
   return Object.entries(rules).map(([kind, r]) => ({ kind, label: DEADLINE_LABEL[kind] ?? kind, ...r }));
 }
 
+/** A rule must say how long, in a way its basis can count: calendar minutes, or working minutes or days. */
+export function ruleProblem(rule: Partial<DeadlineRule>): string | null {
+  if (rule.minutes !== undefined && rule.workingDays !== undefined) return '时长只能填写分钟数或工作日数其中一项';
+  if (rule.basis === 'calendar' && rule.workingDays !== undefined) return '按自然时间计时的规则须以分钟填写时长';
+  return null;
+}
+
 export async function putDeadlineRules(ctx: AppContext, viewer: Viewer, scope: string, rules: Record<string, Partial<DeadlineRule>>) {
-  for (const k of Object.keys(rules)) if (!(k in DEADLINE_LABEL)) throw fieldError(`rules.${k}`, `未知的时限 ${k}`);
+  for (const [k, rule] of Object.entries(rules)) {
+    if (!(k in DEADLINE_LABEL)) throw fieldError(`rules.${k}`, `未知的时限 ${k}`);
+    const problem = ruleProblem(rule);
+    if (problem) throw fieldError(`rules.${k}`, problem);
+    if (rule.basis === 'calendar' && rule.minutes === undefined && k !== 'inquiry.answer')
+      throw fieldError(`rules.${k}`, '按自然时间计时的规则须填写分钟数');
+  }
   await write(ctx, actorOf(viewer), async (tx, audit, now) => {
     await putSetting(tx, 'deadline.rules', scope, rules, now);
     await audit({ action: 'settings.deadline_rules', entity: 'settings', entityId: scope, after: rules });

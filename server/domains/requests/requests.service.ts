@@ -57,7 +57,15 @@ const hasDetail = (k: Kind): k is DetailKind => k in DETAIL_TABLE;
 export async function deadlineRules(db: Db | Tx, projectId: string): Promise<Record<string, DeadlineRule>> {
   const custom = await getSetting<Record<string, Partial<DeadlineRule>>>(db, 'deadline.rules', projectId, {});
   const out: Record<string, DeadlineRule> = {};
-  for (const [k, v] of Object.entries(DEFAULT_RULES)) out[k] = { ...v, ...(custom[k] ?? {}) } as DeadlineRule;
+  for (const [k, v] of Object.entries(DEFAULT_RULES)) {
+    const own = custom[k] ?? {};
+    const base: Partial<DeadlineRule> = { ...v };
+    // Minutes and whole working days are two ways of giving one duration: a stored rule that
+    // names one replaces the default's other, or `{minutes: 240}` would lose to `workingDays: 5`.
+    if (own.minutes !== undefined && own.workingDays === undefined) delete base.workingDays;
+    if (own.workingDays !== undefined && own.minutes === undefined) delete base.minutes;
+    out[k] = { ...base, ...own } as DeadlineRule;
+  }
   return out;
 }
 
@@ -335,6 +343,8 @@ export async function queue(ctx: AppContext, viewer: Viewer, q: QueueInput) {
   if (q.kind) query = query.where('requests.kind', '=', q.kind);
   if (q.channel) query = query.where('requests.channel', '=', q.channel);
   if (q.overdue === 'true') query = query.where('requests.next_due_at', '<', now);
+  // Not yet overdue, including requests with nothing due (NO_DUE sorts after every instant).
+  if (q.overdue === 'false') query = query.where('requests.next_due_at', '>=', now);
   const cur = decodeCursor(q.cursor, 2);
   if (q.cursor && !cur) throw fieldError('cursor', '分页游标无效');
   if (cur) {
@@ -525,6 +535,7 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
       preferredTime: input.preferredTime,
       departmentId,
       photos: input.photoIds.length,
+      callId: input.callId ?? null,
       readBackConfirmed: true,
       ...(input.inquiry?.answer ? { answer: input.inquiry.answer } : {}),
       ...(input.inquiry?.promisedAt && !input.inquiry.answer ? { promisedAt: input.inquiry.promisedAt } : {}),
@@ -728,7 +739,6 @@ async function commonAction(ctx: AppContext, c: Cmd, action: string, input: Reco
         .executeTakeFirst();
       if (!cat || cat.kind !== kind) throw fieldError('categoryId', '分类不属于新类型');
     }
-    if (kind === 'inquiry') throw fieldError('kind', '转为咨询请直接答复或约定时间后重新登记');
     const cancelled = await cancelDeadlines(c.tx, r.id, c.now);
     const rules = await deadlineRules(c.tx, r.project_id);
     const init = initialOf(kind, {});

@@ -137,7 +137,14 @@ export async function resumeDeadlines(tx: Tx, requestId: string, now: number): P
   if (paused.length === 0) throw ruleViolated('该事项的时限没有暂停');
   for (const d of paused) {
     const remaining = d.remaining_ms ?? 0;
-    const due = d.basis === 'working' ? addWorkingMs(now, remaining, await calendarConfig(tx, d.project_id)) : now + remaining;
+    // A breached promise keeps its due time: waiting on the resident afterwards does not
+    // make it punctual again, nor delay the escalation that is already owed.
+    const due =
+      d.breached_at !== null
+        ? d.due_at
+        : d.basis === 'working'
+          ? addWorkingMs(now, remaining, await calendarConfig(tx, d.project_id))
+          : now + remaining;
     const next = { ...d, status: 'running', due_at: due };
     await tx
       .updateTable('deadlines')
@@ -167,6 +174,9 @@ export async function extendDeadline(
   now: number,
 ): Promise<Deadline> {
   if (d.status !== 'running' && d.status !== 'paused') throw ruleViolated('该时限已结束，不能延期');
+  // A paused deadline is re-timed from the time it had left when it resumes: a new due time set
+  // now would be silently replaced then, so the clock must run again before it can be extended.
+  if (d.status === 'paused') throw ruleViolated('计时已暂停，请先恢复计时再延期');
   if (d.breached_at !== null || now >= d.due_at) throw ruleViolated('已超过原定时限，不能再延期（超时记录不可更改）');
   if (input.customerToldAt > now) throw ruleViolated('告知客户的时间不能晚于现在');
   if (input.customerToldAt >= d.due_at) throw ruleViolated('须在原定时限之前告知客户');

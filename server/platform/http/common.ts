@@ -25,7 +25,7 @@ export function decodeCursor(cursor: string | undefined, size: number): (string 
 
 export const dateString = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .regex(/^(19|20)\d{2}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD（1900–2099 年）')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '不是有效日期');
 
 /** Mainland mobile (11 digits from 1) or a landline with area code. */

@@ -30,6 +30,8 @@ export interface RouteSample {
   upload?: { field: string; filename: string; contentType: string; kind: 'png' };
   /** Statuses that count as success for this sample (default: any 2xx). */
   expect?: number[];
+  /** Extra request headers, for routes that authenticate otherwise than by session (a webhook's shared secret). */
+  headers?: Record<string, string>;
 }
 
 /** Test-side helpers a sample may use to set up what it needs (a unit, a person…). */

@@ -6,7 +6,7 @@ import { addDays, localDateTime } from '../../platform/calendar/calendar.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db, Tx } from '../../platform/db/index.ts';
 import type { CallTable } from '../../platform/db/types.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/common.ts';
+import { encodeCursor, keysetAfter } from '../../platform/http/common.ts';
 import { conflict, fieldError, notFound, ruleViolated } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getSetting } from '../../platform/settings/settings.ts';
@@ -115,14 +115,8 @@ export async function listCalls(ctx: AppContext, viewer: Viewer, q: CallListInpu
   if (q.unanswered === 'true') query = query.where('calls.answered_at', 'is', null);
   if (q.unanswered === 'false') query = query.where('calls.answered_at', 'is not', null);
   if (q.direction) query = query.where('calls.direction', '=', q.direction);
-  const cur = decodeCursor(q.cursor, 2);
-  if (q.cursor && (!cur || typeof cur[0] !== 'number' || typeof cur[1] !== 'string')) throw fieldError('cursor', '分页游标无效');
-  if (cur) {
-    const [at, id] = cur as [number, string];
-    query = query.where((eb) =>
-      eb.or([eb('calls.created_at', '<', at), eb.and([eb('calls.created_at', '=', at), eb('calls.id', '<', id)])]),
-    );
-  }
+  const after = keysetAfter(q.cursor, ['calls.created_at', 'calls.id'], 'desc', ['number', 'string']);
+  if (after) query = query.where(after);
   const rows = await query.execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];

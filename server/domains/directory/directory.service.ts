@@ -5,7 +5,7 @@ import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer
 import { toLocalDate } from '../../platform/calendar/calendar.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/index.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/common.ts';
+import { encodeCursor, keysetAfter } from '../../platform/http/common.ts';
 import { fieldError, forbidden, notFound, ruleViolated } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { casUpdate, diff, write } from '../../platform/write.ts';
@@ -173,12 +173,8 @@ export async function listUnits(
     q = q.where('units.project_id', 'in', scope);
   }
   if (query.buildingId) q = q.where('units.building_id', '=', query.buildingId);
-  const cur = decodeCursor(query.cursor, 2);
-  if (query.cursor && !cur) throw fieldError('cursor', '分页游标无效');
-  if (cur) {
-    const [p, n] = cur as [string, string];
-    q = q.where((eb) => eb.or([eb('units.project_id', '>', p), eb.and([eb('units.project_id', '=', p), eb('units.sort_key', '>', n)])]));
-  }
+  const after = keysetAfter(query.cursor, ['units.project_id', 'units.sort_key'], 'asc', ['string', 'string']);
+  if (after) q = q.where(after);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
@@ -467,12 +463,8 @@ export async function listPeople(
       ),
     );
   }
-  const cur = decodeCursor(query.cursor, 2);
-  if (query.cursor && !cur) throw fieldError('cursor', '分页游标无效');
-  if (cur) {
-    const [n, id] = cur as [string, string];
-    q = q.where((eb) => eb.or([eb('name', '>', n), eb.and([eb('name', '=', n), eb('id', '>', id)])]));
-  }
+  const after = keysetAfter(query.cursor, ['name', 'id'], 'asc', ['string', 'string']);
+  if (after) q = q.where(after);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   const plates = page.length

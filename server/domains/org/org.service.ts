@@ -7,7 +7,7 @@ import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer
 import { type BusinessHours, DEFAULT_BUSINESS_HOURS, parseBusinessHours } from '../../platform/calendar/calendar.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { fromJson, toJson } from '../../platform/db/index.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/common.ts';
+import { decodeCursor, encodeCursor, keysetAfter } from '../../platform/http/common.ts';
 import { AppError, badRequest, fieldError, forbidden, notFound } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { casUpdate, diff, write } from '../../platform/write.ts';
@@ -295,12 +295,8 @@ export async function listStaff(ctx: AppContext, viewer: Viewer, query: StaffQue
       ]),
     );
   }
-  const cur = decodeCursor(query.cursor, 2);
-  if (query.cursor && !cur) throw fieldError('cursor', '分页游标无效');
-  if (cur) {
-    const [name, id] = cur as [string, string];
-    q = q.where((eb) => eb.or([eb('staff.name', '>', name), eb.and([eb('staff.name', '=', name), eb('staff.id', '>', id)])]));
-  }
+  const after = keysetAfter(query.cursor, ['staff.name', 'staff.id'], 'asc', ['string', 'string']);
+  if (after) q = q.where(after);
   const rows = await q.execute();
   const page = rows.slice(0, query.limit);
   const projects = page.length

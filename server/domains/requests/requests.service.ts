@@ -26,7 +26,7 @@ import {
   startDeadline,
 } from '../../platform/deadlines/deadlines.ts';
 import { attachToRequest, requestPhotos } from '../../platform/files/files.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/common.ts';
+import { encodeCursor, keysetAfter } from '../../platform/http/common.ts';
 import { AppError, badRequest, conflict, fieldError, forbidden, notFound, ruleViolated } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { LiveEvent } from '../../platform/live/live.ts';
@@ -289,14 +289,8 @@ export async function listRequests(ctx: AppContext, viewer: Viewer, q: ListInput
   if (q.unitId) query = query.where('requests.unit_id', '=', q.unitId);
   if (q.personId) query = query.where('requests.requester_person_id', '=', q.personId);
   if (q.number) query = query.where('requests.number', '=', q.number.toUpperCase());
-  const cur = decodeCursor(q.cursor, 2);
-  if (q.cursor && !cur) throw fieldError('cursor', '分页游标无效');
-  if (cur) {
-    const [at, id] = cur as [number, string];
-    query = query.where((eb) =>
-      eb.or([eb('requests.created_at', '<', at), eb.and([eb('requests.created_at', '=', at), eb('requests.id', '<', id)])]),
-    );
-  }
+  const after = keysetAfter(q.cursor, ['requests.created_at', 'requests.id'], 'desc', ['number', 'string']);
+  if (after) query = query.where(after);
   const rows = await query.execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
@@ -345,14 +339,8 @@ export async function queue(ctx: AppContext, viewer: Viewer, q: QueueInput) {
   if (q.overdue === 'true') query = query.where('requests.next_due_at', '<', now);
   // Not yet overdue, including requests with nothing due (NO_DUE sorts after every instant).
   if (q.overdue === 'false') query = query.where('requests.next_due_at', '>=', now);
-  const cur = decodeCursor(q.cursor, 2);
-  if (q.cursor && !cur) throw fieldError('cursor', '分页游标无效');
-  if (cur) {
-    const [due, id] = cur as [number, string];
-    query = query.where((eb) =>
-      eb.or([eb('requests.next_due_at', '>', due), eb.and([eb('requests.next_due_at', '=', due), eb('requests.id', '>', id)])]),
-    );
-  }
+  const after = keysetAfter(q.cursor, ['requests.next_due_at', 'requests.id'], 'asc', ['number', 'string']);
+  if (after) query = query.where(after);
   const rows = await query.execute();
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];

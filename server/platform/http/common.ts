@@ -1,4 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import { z } from 'zod';
+import { fieldError } from './errors.ts';
 
 export const idParam = z.object({ id: z.string().min(1).max(64).describe('记录 id (UUIDv7)') });
 
@@ -21,6 +23,25 @@ export function decodeCursor(cursor: string | undefined, size: number): (string 
     // fall through to the error below
   }
   return null;
+}
+
+/**
+ * The condition "after the cursor" for a list ordered by (column, tie-breaker column), both
+ * ascending or both descending; null on the first page. A cursor that is not one of ours is a 400.
+ */
+export function keysetAfter(
+  cursor: string | undefined,
+  cols: [string, string],
+  dir: 'asc' | 'desc',
+  types: ['number' | 'string', 'number' | 'string'],
+) {
+  if (!cursor) return null;
+  const cur = decodeCursor(cursor, 2);
+  // A forged cursor must not reach the database as, say, text compared with a bigint column.
+  if (!cur || typeof cur[0] !== types[0] || typeof cur[1] !== types[1]) throw fieldError('cursor', '分页游标无效');
+  const [a, b] = cur;
+  const op = dir === 'asc' ? '>' : '<';
+  return (eb: ExpressionBuilder<any, any>) => eb.or([eb(cols[0], op, a), eb.and([eb(cols[0], '=', a), eb(cols[1], op, b)])]);
 }
 
 export const dateString = z

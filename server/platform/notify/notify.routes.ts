@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { decodeCursor, encodeCursor, idParam, pageOf, pageQuery } from '../http/common.ts';
+import { encodeCursor, idParam, keysetAfter, pageOf, pageQuery } from '../http/common.ts';
 import { fieldError, notFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 
@@ -36,12 +36,8 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: AppContext
         .orderBy('id', 'desc')
         .limit(limit + 1);
       if (unread === 'true') q = q.where('read_at', 'is', null);
-      const cur = decodeCursor(cursor, 2);
-      if (cursor && !cur) throw fieldError('cursor', '分页游标无效');
-      if (cur) {
-        const [at, id] = cur as [number, string];
-        q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
-      }
+      const after = keysetAfter(cursor, ['at', 'id'], 'desc', ['number', 'string']);
+      if (after) q = q.where(after);
       const rows = await q.execute();
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];

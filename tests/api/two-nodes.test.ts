@@ -4,11 +4,7 @@ import { DEMO_PASSWORD } from '../../server/demo/demo-data.ts';
 import { type CliProcess, cliEnvFor, spawnCli } from '../helpers/cli.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { Client } from '../helpers/server.ts';
-
-interface SseEvent {
-  event: string;
-  data: { type: string; requestId?: string; projectId?: string; userId?: string; at: number };
-}
+import { openLive } from '../helpers/sse.ts';
 
 /** The CLI's `serve` has no "pick any port" mode: ask the kernel for a free one first. */
 function freePort(): Promise<number> {
@@ -21,67 +17,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** GET /api/live read as a browser's EventSource would, events collected as they arrive. */
-async function openLive(base: string, cookie: string) {
-  const ac = new AbortController();
-  const res = await fetch(`${base}/api/live`, { headers: { cookie }, signal: ac.signal });
-  const events: SseEvent[] = [];
-  const listeners = new Set<() => void>();
-  if (res.ok && res.body) {
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buf = '';
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buf += decoder.decode(value, { stream: true });
-          let end = buf.indexOf('\n\n');
-          while (end >= 0) {
-            const block = buf.slice(0, end);
-            buf = buf.slice(end + 2);
-            end = buf.indexOf('\n\n');
-            let event = 'message';
-            const data: string[] = [];
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event:')) event = line.slice(6).trim();
-              else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-            }
-            if (data.length === 0) continue;
-            events.push({ event, data: JSON.parse(data.join('\n')) });
-            for (const l of listeners) l();
-          }
-        }
-      } catch {
-        // aborted by close()
-      }
-    })();
-  }
-  return {
-    status: res.status,
-    events,
-    waitFor(match: (e: SseEvent) => boolean, ms = 2000): Promise<SseEvent> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = events.find(match);
-          if (!hit) return;
-          clearTimeout(timer);
-          listeners.delete(check);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no matching live event within ${ms} ms; got ${JSON.stringify(events)}`));
-        }, ms);
-        listeners.add(check);
-        check();
-      });
-    },
-    close: () => ac.abort(),
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -28,6 +28,15 @@ async function shot(page: Page, name: string, dialect: string, fullPage = true) 
   expect(statSync(path).size).toBeGreaterThan(0);
 }
 
+/** Saves from the read-back dialog; a refused save fails here with the message the receptionist saw. */
+async function confirmReadBack(page: Page): Promise<string> {
+  await page.getByTestId('readback-modal').getByTestId('readback-confirm').click();
+  const refused = page.locator('.ant-message-error');
+  await page.getByTestId('intake-number').or(refused).first().waitFor();
+  if (await refused.count()) throw new Error(`the save was refused: ${await refused.first().innerText()}`);
+  return (await page.getByTestId('intake-number').innerText()).trim();
+}
+
 describeEachDb('intake and queues in the browser', (dialect) => {
   let srv: TestServer;
   let browser: Browser;
@@ -119,9 +128,7 @@ describeEachDb('intake and queues in the browser', (dialect) => {
     expect(readBack).toContain('复述');
     // the dialog is fixed to the window: a window-sized picture shows it as the receptionist sees it
     await shot(page, 'intake-read-back', dialect, false);
-    await modal.getByTestId('readback-confirm').click();
-
-    const inquiryNumber = (await page.getByTestId('intake-number').innerText()).trim();
+    const inquiryNumber = await confirmReadBack(page);
     expect(inquiryNumber).toMatch(NUMBER('ZX'));
 
     // --- a counter suggestion from a visitor who is not a resident ---
@@ -137,8 +144,7 @@ describeEachDb('intake and queues in the browser', (dialect) => {
     await page.getByTestId('intake-submit').click();
     await modal.getByTestId('readback-confirm').waitFor();
     expect(await modal.innerText()).toContain('王女士');
-    await modal.getByTestId('readback-confirm').click();
-    const suggestionNumber = (await page.getByTestId('intake-number').innerText()).trim();
+    const suggestionNumber = await confirmReadBack(page);
     expect(suggestionNumber).toMatch(NUMBER('JY'));
 
     // --- both in the service-center queue, due soonest first ---

@@ -25,6 +25,8 @@ export type Query = Record<string, QueryValue>;
 interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A multipart body (uploads): the browser sets its content type with the boundary. */
+  form?: FormData;
   /** Login and the session probe handle 401 themselves instead of leaving the page. */
   ignoreUnauthorized?: boolean;
 }
@@ -65,7 +67,7 @@ export function withQuery(path: string, query?: Query): string {
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.body !== undefined && !opts.form) headers['content-type'] = 'application/json';
   if (WRITE_METHODS.has(method)) {
     const token = readCookie(CSRF_COOKIE) ?? sessionCsrf;
     if (token) headers['x-csrf-token'] = token;
@@ -76,7 +78,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch {
     throw new ApiError(0, 'network', '');
@@ -104,4 +106,10 @@ export const api = {
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
+  /** One file as multipart field `field`, with the same CSRF header and error shape as JSON writes. */
+  upload: <T>(path: string, file: Blob, field = 'file') => {
+    const form = new FormData();
+    form.append(field, file);
+    return request<T>('POST', path, { form });
+  },
 };

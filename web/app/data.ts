@@ -1,6 +1,6 @@
 import { type InfiniteData, type QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, type Query } from './api';
-import type { Department, Page, Project, RoleInfo } from './types';
+import type { Category, Department, Kind, Page, Phrase, Project, RoleInfo } from './types';
 
 export const keys = {
   projects: ['projects'] as const,
@@ -13,6 +13,13 @@ export const keys = {
   person: (id: string) => ['person', id] as const,
   personHistory: (id: string) => ['person', id, 'history'] as const,
   lookup: (q: string, projectId?: string) => ['lookup', q, projectId ?? null] as const,
+  request: (id: string) => ['request', id] as const,
+  /** Prefix of every queue list, whatever its scope and filters: a live event refreshes them all. */
+  queue: ['queue'] as const,
+  categories: (kind?: Kind, all = false) => ['categories', kind ?? null, all] as const,
+  phrases: ['phrases'] as const,
+  notifications: ['notifications'] as const,
+  unread: ['notifications', 'unread'] as const,
 };
 
 export function useProjects() {
@@ -53,4 +60,43 @@ export function findInPagedCache<T>(qc: QueryClient, key: readonly unknown[], ma
     }
   }
   return undefined;
+}
+
+/** Active categories of a kind (or every category with `all`), as the server orders them. */
+export function useCategories(kind?: Kind, all = false, enabled = true) {
+  return useQuery({
+    queryKey: keys.categories(kind, all),
+    queryFn: () => api.get<Category[]>('/api/categories', { kind, all: all ? 'true' : undefined }),
+    staleTime: 5 * 60_000,
+    enabled,
+  });
+}
+
+/** The whole phrase library is a few dozen lines: one read, filtered per scenario as the form changes. */
+export function usePhrases() {
+  return useQuery({ queryKey: keys.phrases, queryFn: () => api.get<Phrase[]>('/api/phrases'), staleTime: 5 * 60_000 });
+}
+
+export interface CategoryOption {
+  value: string;
+  label: string;
+  disabled?: boolean;
+  children?: CategoryOption[];
+}
+
+/** Categories are at most two levels (the server enforces it): parents with their children. */
+export function categoryOptions(cats: Category[]): CategoryOption[] {
+  const roots = cats.filter((c) => !c.parentId);
+  return roots.map((r) => {
+    const children = cats.filter((c) => c.parentId === r.id).map((c) => ({ value: c.id, label: c.name }));
+    return { value: r.id, label: r.name, ...(children.length ? { children } : {}) };
+  });
+}
+
+/** The cascader path of a category id: [parent, child] or [root]. */
+export function categoryPathOf(cats: Category[], id: string | null | undefined): string[] | undefined {
+  if (!id) return undefined;
+  const c = cats.find((x) => x.id === id);
+  if (!c) return undefined;
+  return c.parentId ? [c.parentId, c.id] : [c.id];
 }

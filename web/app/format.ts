@@ -49,3 +49,21 @@ export function chinaYearMonth(ms = Date.now()): { year: number; month: number }
 export function formatArea(area: number): string {
   return `${area.toFixed(2)} m²`;
 }
+
+/** Money is stored in fen; shown as yuan with two decimals. */
+export function formatYuan(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined) return '';
+  return `¥${(fen / 100).toFixed(2)}`;
+}
+
+/** Whole days, hours and minutes of a duration, coarsest two units, for "overdue by" and paused time. */
+export function durationParts(ms: number): { d: number; h: number; m: number } {
+  const total = Math.max(0, Math.floor(ms / 60_000));
+  return { d: Math.floor(total / 1440), h: Math.floor((total % 1440) / 60), m: total % 60 };
+}
+
+/** 'YYYY-MM' of an instant, China time. */
+export function formatMonth(ms: number): string {
+  const p = chinaParts(ms);
+  return `${p.y}-${pad(p.m)}`;
+}

@@ -1,10 +1,20 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  BulbOutlined,
   CalendarOutlined,
+  ClockCircleOutlined,
+  FileAddOutlined,
   HomeOutlined,
   IdcardOutlined,
+  MessageOutlined,
+  OrderedListOutlined,
+  PartitionOutlined,
+  PhoneOutlined,
+  ProfileOutlined,
   SearchOutlined,
+  SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -28,6 +38,18 @@ export interface NavGroup {
 
 export const STAFF_NAV: Array<NavEntry | NavGroup> = [
   { path: '/', label: 'nav.lookup', icon: <SearchOutlined />, perm: 'directory.read', also: ['/units', '/people'] },
+  { path: '/intake', label: 'nav.intake', icon: <FileAddOutlined />, perm: 'request.create' },
+  { path: '/queue', label: 'nav.queue', icon: <OrderedListOutlined />, perm: 'request.read', also: ['/requests'] },
+  { path: '/calls', label: 'nav.calls', icon: <PhoneOutlined />, perm: 'calls.log' },
+  { path: '/worklog', label: 'nav.worklog', icon: <ProfileOutlined />, perm: 'calls.log' },
+  {
+    label: 'nav.reports',
+    icon: <BarChartOutlined />,
+    children: [
+      { path: '/reports/suggestions', label: 'nav.suggestionReport', icon: <BulbOutlined />, perm: 'request.read' },
+      { path: '/reports/calls', label: 'nav.callReport', icon: <PhoneOutlined />, perm: 'request.read' },
+    ],
+  },
   { path: '/projects', label: 'nav.projects', icon: <HomeOutlined />, perm: 'directory.read' },
   {
     label: 'nav.org',
@@ -39,6 +61,15 @@ export const STAFF_NAV: Array<NavEntry | NavGroup> = [
     ],
   },
   { path: '/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, perm: 'directory.read' },
+  {
+    label: 'nav.settings',
+    icon: <SettingOutlined />,
+    children: [
+      { path: '/settings/categories', label: 'nav.categories', icon: <PartitionOutlined />, perm: 'config.manage' },
+      { path: '/settings/phrases', label: 'nav.phrases', icon: <MessageOutlined />, perm: 'config.manage' },
+      { path: '/settings/deadline-rules', label: 'nav.deadlineRules', icon: <ClockCircleOutlined />, perm: 'config.manage' },
+    ],
+  },
   { path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, perm: 'audit.read' },
 ];
 

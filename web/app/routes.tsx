@@ -19,6 +19,16 @@ const UsersPage = lazy(() => import('../pages/org/users-page'));
 const CalendarPage = lazy(() => import('../pages/calendar/calendar-page'));
 const AuditPage = lazy(() => import('../pages/audit/audit-page'));
 const PasswordPage = lazy(() => import('../pages/account/password-page'));
+const IntakePage = lazy(() => import('../pages/requests/intake-page'));
+const QueuePage = lazy(() => import('../pages/requests/queue-page'));
+const RequestPage = lazy(() => import('../pages/requests/request-page'));
+const SuggestionReportPage = lazy(() => import('../pages/reports/suggestions-page'));
+const CallsPage = lazy(() => import('../pages/calls/calls-page'));
+const CallReportPage = lazy(() => import('../pages/calls/call-report-page'));
+const WorklogPage = lazy(() => import('../pages/worklog/worklog-page'));
+const CategoriesPage = lazy(() => import('../pages/settings/categories-page'));
+const PhrasesPage = lazy(() => import('../pages/settings/phrases-page'));
+const DeadlineRulesPage = lazy(() => import('../pages/settings/deadline-rules-page'));
 const MyUnitsPage = lazy(() => import('../mobile/resident/my-units-page'));
 
 const guarded = (perm: Permission, element: ReactNode) => <RequirePerm perm={perm}>{element}</RequirePerm>;
@@ -36,6 +46,16 @@ const staffRoutes: RouteObject[] = [
   { path: 'org/users', element: guarded('org.manage', <UsersPage />) },
   { path: 'calendar', element: guarded('directory.read', <CalendarPage />) },
   { path: 'audit', element: guarded('audit.read', <AuditPage />) },
+  { path: 'intake', element: guarded('request.create', <IntakePage />) },
+  { path: 'queue', element: guarded('request.read', <QueuePage />) },
+  { path: 'requests/:id', element: guarded('request.read', <RequestPage />) },
+  { path: 'reports/suggestions', element: guarded('request.read', <SuggestionReportPage />) },
+  { path: 'reports/calls', element: guarded('request.read', <CallReportPage />) },
+  { path: 'calls', element: guarded('request.read', <CallsPage />) },
+  { path: 'worklog', element: guarded('request.read', <WorklogPage />) },
+  { path: 'settings/categories', element: guarded('config.manage', <CategoriesPage />) },
+  { path: 'settings/phrases', element: guarded('config.manage', <PhrasesPage />) },
+  { path: 'settings/deadline-rules', element: guarded('config.manage', <DeadlineRulesPage />) },
   { path: 'account/password', element: <PasswordPage /> },
   { path: '*', element: <NotFound /> },
 ];

@@ -4,9 +4,11 @@ import { Suspense, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useCan } from './auth';
 import { LangSwitch } from './components/lang-switch';
+import { NotificationBell } from './components/notification-bell';
 import { UserMenu } from './components/user-menu';
 import { PageSpin } from './guards';
 import { useT } from './i18n';
+import { LiveProvider } from './live';
 import { activeNavPath, isGroup, STAFF_NAV } from './nav';
 
 function Brand({ collapsed }: { collapsed?: boolean }) {
@@ -53,7 +55,7 @@ export function StaffShell() {
       mode="inline"
       items={items}
       selectedKeys={active ? [active] : []}
-      defaultOpenKeys={['nav.org']}
+      defaultOpenKeys={['nav.org', 'nav.settings', 'nav.reports']}
       onClick={({ key }) => {
         navigate(key);
         setDrawerOpen(false);
@@ -64,53 +66,56 @@ export function StaffShell() {
   );
 
   return (
-    <Layout className="shell">
-      {isPhone ? null : (
-        <Layout.Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={216} className="shell-sider">
-          <Brand collapsed={collapsed} />
-          {menu}
-        </Layout.Sider>
-      )}
-      <Layout>
-        <Layout.Header className="shell-header">
-          <Flex align="center" gap={8}>
-            {isPhone ? (
-              <>
-                <Button
-                  type="text"
-                  icon={<MenuOutlined />}
-                  aria-label={t('nav.openMenu')}
-                  onClick={() => setDrawerOpen(true)}
-                  data-testid="menu-toggle"
-                />
-                <Brand />
-              </>
-            ) : null}
-          </Flex>
-          <Flex align="center" gap={8} style={{ marginInlineStart: 'auto' }}>
-            <LangSwitch />
-            <UserMenu passwordPath="/account/password" compact={isPhone} />
-          </Flex>
-        </Layout.Header>
-        <Layout.Content className="shell-content">
-          <Suspense fallback={<PageSpin />}>
-            <Outlet />
-          </Suspense>
-        </Layout.Content>
+    <LiveProvider>
+      <Layout className="shell">
+        {isPhone ? null : (
+          <Layout.Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={216} className="shell-sider">
+            <Brand collapsed={collapsed} />
+            {menu}
+          </Layout.Sider>
+        )}
+        <Layout>
+          <Layout.Header className="shell-header">
+            <Flex align="center" gap={8}>
+              {isPhone ? (
+                <>
+                  <Button
+                    type="text"
+                    icon={<MenuOutlined />}
+                    aria-label={t('nav.openMenu')}
+                    onClick={() => setDrawerOpen(true)}
+                    data-testid="menu-toggle"
+                  />
+                  <Brand />
+                </>
+              ) : null}
+            </Flex>
+            <Flex align="center" gap={8} style={{ marginInlineStart: 'auto' }}>
+              <NotificationBell compact={isPhone} />
+              <LangSwitch />
+              <UserMenu passwordPath="/account/password" compact={isPhone} />
+            </Flex>
+          </Layout.Header>
+          <Layout.Content className="shell-content">
+            <Suspense fallback={<PageSpin />}>
+              <Outlet />
+            </Suspense>
+          </Layout.Content>
+        </Layout>
+        {isPhone ? (
+          <Drawer
+            placement="left"
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            size={260}
+            title={<Brand />}
+            styles={{ body: { padding: 0 } }}
+          >
+            {menu}
+          </Drawer>
+        ) : null}
       </Layout>
-      {isPhone ? (
-        <Drawer
-          placement="left"
-          open={drawerOpen}
-          onClose={() => setDrawerOpen(false)}
-          size={260}
-          title={<Brand />}
-          styles={{ body: { padding: 0 } }}
-        >
-          {menu}
-        </Drawer>
-      ) : null}
-    </Layout>
+    </LiveProvider>
   );
 }
 

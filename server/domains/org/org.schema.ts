@@ -73,6 +73,7 @@ export const Staff = z.object({
   title: z.string(),
   active: z.boolean(),
   projectIds: z.array(z.string()),
+  userId: z.string().nullable().describe('登录账号 id：指派事项时用'),
   username: z.string().nullable(),
   role: z.string().nullable(),
   version: z.number(),

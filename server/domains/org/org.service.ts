@@ -271,6 +271,7 @@ export async function listStaff(ctx: AppContext, viewer: Viewer, query: StaffQue
       'staff.title',
       'staff.active',
       'staff.version',
+      'users.id as user_id',
       'users.username',
       'users.role',
     ])
@@ -320,6 +321,7 @@ export async function listStaff(ctx: AppContext, viewer: Viewer, query: StaffQue
     title: r.title,
     active: r.active === 1,
     projectIds: projects.filter((p) => p.staff_id === r.id).map((p) => p.project_id),
+    userId: r.user_id ?? null,
     username: r.username ?? null,
     role: r.role ?? null,
     version: r.version,

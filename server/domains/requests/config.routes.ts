@@ -9,6 +9,7 @@ import {
   Category,
   CategoryCreate,
   CategoryPatch,
+  DeadlineRuleOut,
   DeadlineRulesPut,
   PHRASE_SCENARIOS,
   Phrase,
@@ -73,10 +74,13 @@ export function registerIntakeConfigRoutes(app: FastifyInstance, ctx: AppContext
     access: 'authenticated',
     summary: '礼貌用语（按场景） Standard phrases',
     tags: ['config'],
-    querystring: z.object({ scenario: z.enum(PHRASE_SCENARIOS).optional() }),
+    querystring: z.object({
+      scenario: z.enum(PHRASE_SCENARIOS).optional(),
+      all: z.enum(['true', 'false']).optional().describe('含已停用'),
+    }),
     response: { 200: z.array(Phrase) },
     sample: () => ({ query: { scenario: 'repair' } }),
-    handler: async (req) => listPhrases(ctx, req.query.scenario),
+    handler: async (req) => listPhrases(ctx, req.query.scenario, req.query.all === 'true'),
   });
 
   defineRoute(app, {
@@ -113,6 +117,7 @@ export function registerIntakeConfigRoutes(app: FastifyInstance, ctx: AppContext
     access: 'request.read',
     summary: '各类时限规则（含默认值） Deadline rules',
     tags: ['config'],
+    response: { 200: z.array(DeadlineRuleOut) },
     querystring: z.object({ projectId: z.string().min(1) }),
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId } }),
     handler: async (req) => {

@@ -91,3 +91,13 @@ export const DeadlineRulesPut = z.object({
   projectId: z.string().min(1).max(64).nullable().describe('null = 全公司'),
   rules: z.record(z.string().max(40), Rule),
 });
+
+export const DeadlineRuleOut = z.object({
+  kind: z.string(),
+  label: z.string(),
+  basis: z.enum(['calendar', 'working']),
+  minutes: z.number().optional(),
+  workingDays: z.number().optional(),
+  warnLeadMinutes: z.number(),
+  escalateAfterMinutes: z.number(),
+});

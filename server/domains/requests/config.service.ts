@@ -109,17 +109,26 @@ export async function patchCategory(ctx: AppContext, viewer: Viewer, id: string,
   return getCategory(ctx, id);
 }
 
-export async function listPhrases(ctx: AppContext, scenario?: string) {
-  let q = ctx.db.selectFrom('phrases').selectAll().where('active', '=', 1).orderBy('sort');
+export async function listPhrases(ctx: AppContext, scenario?: string, includeInactive = false) {
+  let q = ctx.db.selectFrom('phrases').selectAll().orderBy('sort');
+  if (!includeInactive) q = q.where('active', '=', 1);
   if (scenario) q = q.where('scenario', '=', scenario);
   const rows = await q.execute();
-  return rows.map((p) => ({ id: p.id, scenario: p.scenario, title: p.title, text: p.text, sort: p.sort, version: p.version }));
+  return rows.map((p) => ({
+    id: p.id,
+    scenario: p.scenario,
+    title: p.title,
+    text: p.text,
+    sort: p.sort,
+    active: p.active === 1,
+    version: p.version,
+  }));
 }
 
 async function getPhrase(ctx: AppContext, id: string) {
   const p = await ctx.db.selectFrom('phrases').selectAll().where('id', '=', id).executeTakeFirst();
   if (!p) throw notFound('礼貌用语');
-  return { id: p.id, scenario: p.scenario, title: p.title, text: p.text, sort: p.sort, version: p.version };
+  return { id: p.id, scenario: p.scenario, title: p.title, text: p.text, sort: p.sort, active: p.active === 1, version: p.version };
 }
 
 export async function createPhrase(ctx: AppContext, viewer: Viewer, input: z.infer<typeof PhraseCreate>) {

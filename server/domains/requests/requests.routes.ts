@@ -5,6 +5,7 @@ import { idParam, pageOf } from '../../platform/http/common.ts';
 import { defineRoute } from '../../platform/http/route.ts';
 import {
   ActionBody,
+  BreachMonth,
   CorrectionBody,
   DeadlineRef,
   ExtendBody,
@@ -15,6 +16,7 @@ import {
   RequestDetail,
   RequestSummary,
   ResumeBody,
+  SuggestionMonth,
 } from './requests.schema.ts';
 import {
   act,
@@ -187,6 +189,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     access: 'request.read',
     summary: '月度建议汇总 Suggestions of a month',
     tags: ['reports'],
+    response: { 200: SuggestionMonth },
     querystring: z.object({ projectId: z.string().min(1), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') }),
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, month: '2026-11' } }),
     handler: async (req) => suggestionsOfMonth(ctx, req.viewer, req.query.projectId, req.query.month),
@@ -198,6 +201,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     access: 'request.read',
     summary: '月度超时统计 Deadline breaches of a month',
     tags: ['reports'],
+    response: { 200: BreachMonth },
     querystring: z.object({ projectId: z.string().min(1), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') }),
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, month: '2026-11' } }),
     handler: async (req) => breachesOfMonth(ctx, req.viewer, req.query.projectId, req.query.month),

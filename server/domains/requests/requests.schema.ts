@@ -142,3 +142,41 @@ export const RequestDetail = RequestSummary.extend({
   actions: z.array(ActionOut),
   photos: z.array(z.object({ id: z.string(), url: z.string(), thumbUrl: z.string() })),
 });
+
+export const SuggestionMonth = z.object({
+  month: z.string(),
+  total: z.number(),
+  replied: z.number(),
+  byCategory: z.record(z.string(), z.number()),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      content: z.string(),
+      status: z.string(),
+      statusLabel: z.string(),
+      requesterName: z.string(),
+      category: z.string().nullable(),
+      handling: z.string(),
+      reply: z.string(),
+      repliedAt: z.number().nullable(),
+    }),
+  ),
+});
+
+export const BreachMonth = z.object({
+  month: z.string(),
+  total: z.number(),
+  byDeadline: z.record(z.string(), z.number()),
+  byDepartment: z.record(z.string(), z.number()),
+  items: z.array(
+    z.object({
+      requestId: z.string(),
+      number: z.string(),
+      deadline: z.string(),
+      dueAt: z.number(),
+      breachedAt: z.number(),
+      metAt: z.number().nullable(),
+    }),
+  ),
+});

@@ -612,15 +612,15 @@ async function command(
 }
 
 const assignInput = z.object({
-  departmentId: z.string().min(1).optional(),
-  assigneeId: z.string().min(1).nullable().optional().describe('负责人账号；null = 取消指派'),
-  note: z.string().trim().max(500).default(''),
+  departmentId: z.string().min(1).optional().describe('部门'),
+  assigneeId: z.string().min(1).nullable().optional().describe('负责人（null = 取消指派）'),
+  note: z.string().trim().max(500).default('').describe('备注'),
 });
-const noteInput = z.object({ text: z.string().trim().min(1, '请填写备注').max(2000) });
+const noteInput = z.object({ text: z.string().trim().min(1, '请填写备注').max(2000).describe('备注') });
 const reclassifyInput = z.object({
-  kind: z.enum(KINDS),
-  reason: z.string().trim().min(1, '改变类型须填写原因').max(500),
-  categoryId: z.string().min(1).optional(),
+  kind: z.enum(KINDS).describe('新类型'),
+  reason: z.string().trim().min(1, '改变类型须填写原因').max(500).describe('原因'),
+  categoryId: z.string().min(1).optional().describe('分类'),
 });
 
 /** Actions every open request has, whatever its kind. */
@@ -709,9 +709,23 @@ async function commonAction(ctx: AppContext, c: Cmd, action: string, input: Reco
       .where('request_id', '=', r.id)
       .where('status', 'in', ['running', 'paused'])
       .execute();
+    const names = async (departmentId: string | null, assigneeId: string | null) => ({
+      departmentId,
+      departmentName: departmentId
+        ? ((await c.tx.selectFrom('departments').select('name').where('id', '=', departmentId).executeTakeFirst())?.name ?? null)
+        : null,
+      assigneeId,
+      assigneeName: assigneeId
+        ? ((await c.tx.selectFrom('users').select('display_name').where('id', '=', assigneeId).executeTakeFirst())?.display_name ?? null)
+        : null,
+    });
     await c.event({
       type: 'assigned',
-      data: { from: { departmentId: r.department_id, assigneeId: r.assignee_id }, to: set, note: input.note },
+      data: {
+        from: await names(r.department_id, r.assignee_id),
+        to: await names(set.department_id ?? r.department_id, set.assignee_id !== undefined ? set.assignee_id : r.assignee_id),
+        note: input.note,
+      },
     });
     c.live.push(liveOf({ ...r, ...set }, 'request.assigned', c.now));
     return;

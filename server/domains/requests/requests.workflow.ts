@@ -102,7 +102,8 @@ export interface WorkflowDef {
 }
 
 const promisedAt = z.number().int().positive().describe('约定答复时刻（毫秒）');
-const text = (label: string, max = 2000) => z.string().trim().min(1, `请填写${label}`).max(max);
+/** A required text field; its label becomes the form label through the JSON Schema description. */
+const text = (label: string, max = 2000) => z.string().trim().min(1, `请填写${label}`).max(max).describe(label);
 
 export const WORKFLOWS: Record<Kind, WorkflowDef> = {
   // Repairs and complaints get their full flows with their own domains; here they are registered, routed and timed.
@@ -206,7 +207,7 @@ export const WORKFLOWS: Record<Kind, WorkflowDef> = {
         to: 'agreed',
         permission: 'request.handle',
         input: z.object({
-          note: z.string().trim().max(500).default(''),
+          note: z.string().trim().max(500).default('').describe('备注'),
           dueAt: z.number().int().positive().optional().describe('住户要求的完成时间（毫秒），不填按规则计算'),
         }),
         effects: { stampDetail: ['agreed_at'], start: [{ kind: 'special.arrange', dueAtField: 'dueAt' }] },
@@ -229,7 +230,7 @@ export const WORKFLOWS: Record<Kind, WorkflowDef> = {
         input: z.object({
           arrangement: text('安排情况', 500),
           scheduledAt: z.number().int().positive().describe('上门时间（毫秒）'),
-          assigneeId: z.string().min(1).optional().describe('负责人账号'),
+          assigneeId: z.string().min(1).optional().describe('负责人'),
         }),
         effects: { meet: ['special.arrange'], detail: { arrangement: 'arrangement', scheduledAt: 'scheduled_at' } },
       },

@@ -5,7 +5,7 @@ import { encodeCursor, idParam, keysetAfter, pageOf, pageQuery } from '../http/c
 import { fieldError, notFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 
-const Notification = z.object({
+export const Notification = z.object({
   id: z.string(),
   at: z.number(),
   kind: z.string(),

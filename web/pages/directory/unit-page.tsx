@@ -1,4 +1,4 @@
-import { EditOutlined, LinkOutlined, UserAddOutlined } from '@ant-design/icons';
+import { EditOutlined, FileAddOutlined, LinkOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Select, Skeleton, Table, Tag } from 'antd';
 import { type HTMLAttributes, useState } from 'react';
@@ -15,6 +15,7 @@ import { errorText } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import type { Occupant, UnitDetail, UnitStatus } from '../../app/types';
 import { AddOccupancyModal, currentFirst, EndOccupancyModal } from './occupancy-dialogs';
+import { UnitRequests } from './unit-requests';
 
 const STATUSES: UnitStatus[] = ['occupied', 'vacant', 'custody', 'decorating'];
 
@@ -64,6 +65,11 @@ export default function UnitPage() {
         testId="unit-title"
         extra={
           <>
+            {can('request.create') ? (
+              <Button icon={<FileAddOutlined />} onClick={() => navigate(`/intake?unitId=${u.id}`)} data-testid="unit-intake">
+                {t('intake.fromLookup')}
+              </Button>
+            ) : null}
             {writable ? (
               <>
                 <Button type="primary" icon={<UserAddOutlined />} onClick={() => navigate(`/people/new?unitId=${u.id}`)}>
@@ -149,6 +155,7 @@ export default function UnitPage() {
               ]}
             />
           </Card>
+          {can('request.read') ? <UnitRequests unitId={u.id} /> : null}
         </Col>
         <Col xs={24} xl={8}>
           <HistoryTimeline queryKey={keys.unitHistory(id)} path={`/api/units/${id}/history`} />

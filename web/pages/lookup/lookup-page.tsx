@@ -1,4 +1,4 @@
-import { PhoneOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { FileAddOutlined, PhoneOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Empty, Flex, Input, type InputRef, Row, Skeleton, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
@@ -16,7 +16,7 @@ import type { LookupHit } from '../../app/types';
 /** Below this a keystroke would match half the estate; Enter still searches a single character. */
 const MIN_AUTO_CHARS = 2;
 
-function HitCard({ hit, onOpen }: { hit: LookupHit; onOpen(): void }) {
+function HitCard({ hit, onOpen, onIntake }: { hit: LookupHit; onOpen(): void; onIntake?: () => void }) {
   const t = useT();
   const { unit, occupants } = hit;
   return (
@@ -59,6 +59,21 @@ function HitCard({ hit, onOpen }: { hit: LookupHit; onOpen(): void }) {
           </div>
         ))
       )}
+      {onIntake ? (
+        <Button
+          size="small"
+          icon={<FileAddOutlined />}
+          className="hit-intake"
+          data-testid="lookup-intake"
+          onClick={(e) => {
+            e.stopPropagation();
+            onIntake();
+          }}
+          onKeyDown={(e) => e.stopPropagation()}
+        >
+          {t('intake.fromLookup')}
+        </Button>
+      ) : null}
     </Card>
   );
 }
@@ -164,7 +179,11 @@ export default function LookupPage() {
           <Row gutter={[12, 12]} style={{ opacity: result.isPlaceholderData ? 0.6 : 1 }}>
             {hits.map((h) => (
               <Col key={h.unit.id} xs={24} md={12} xl={8}>
-                <HitCard hit={h} onOpen={() => navigate(`/units/${h.unit.id}`)} />
+                <HitCard
+                  hit={h}
+                  onOpen={() => navigate(`/units/${h.unit.id}`)}
+                  onIntake={can('request.create') ? () => navigate(`/intake?unitId=${h.unit.id}`) : undefined}
+                />
               </Col>
             ))}
           </Row>

@@ -203,16 +203,26 @@ describe('addWorkingDays', () => {
     expect(fmt(addWorkingDays(start, 8, STD))).toBe('2026-03-02 10:00');
   });
 
-  it('starts from the next start of business when received on a non-working day', () => {
-    // Received during the holiday: counted as received Tue Feb 24 08:30.
-    expect(fmt(addWorkingDays(at('2026-02-18', '15:00'), 1, STD))).toBe('2026-02-25 08:30');
-    // Ordinary weekend.
-    expect(fmt(addWorkingDays(at('2025-11-08', '10:00'), 1, STD))).toBe('2025-11-11 08:30');
-    expect(fmt(addWorkingDays(at('2025-11-08', '10:00'), 1, cfg([], LUNCH_HOURS)))).toBe('2025-11-11 08:30');
+  it('ends at close of business of the n-th working day when received on a non-working day', () => {
+    // Received during the Spring Festival holiday: the first working day is Tue Feb 24.
+    expect(fmt(addWorkingDays(at('2026-02-18', '15:00'), 1, STD))).toBe('2026-02-24 17:30');
+    expect(fmt(addWorkingDays(at('2026-02-18', '15:00'), 2, STD))).toBe('2026-02-25 17:30');
+    // Ordinary weekend: Monday is the first working day.
+    expect(fmt(addWorkingDays(at('2025-11-08', '10:00'), 1, STD))).toBe('2025-11-10 17:30');
+    expect(fmt(addWorkingDays(at('2025-11-08', '10:00'), 1, cfg([], LUNCH_HOURS)))).toBe('2025-11-10 17:30');
   });
 
-  it('keeps the wall time even outside business hours on a working day', () => {
-    expect(fmt(addWorkingDays(at('2025-09-30', '22:15'), 1, STD))).toBe('2025-10-09 22:15');
+  it('never lands in the night: after closing counts from the next working day, before opening from this one', () => {
+    // Tue Sep 30 2025 22:15: the next working day is Thu Oct 9 (National Day week).
+    expect(fmt(addWorkingDays(at('2025-09-30', '22:15'), 1, STD))).toBe('2025-10-09 17:30');
+    // Mon Nov 23 2026 03:50: Monday itself is the first of the five days.
+    expect(fmt(addWorkingDays(at('2026-11-23', '03:50'), 5, STD))).toBe('2026-11-27 17:30');
+    // Friday evening + 1 → Monday close; the make-up Saturday Oct 11 2025 counts.
+    expect(fmt(addWorkingDays(at('2025-10-10', '19:00'), 1, STD))).toBe('2025-10-11 17:30');
+  });
+
+  it('a start in the lunch break counts from the afternoon opening', () => {
+    expect(fmt(addWorkingDays(at('2025-11-10', '12:40'), 1, cfg([], LUNCH_HOURS)))).toBe('2025-11-11 13:30');
   });
 
   it('returns the instant unchanged for 0 and rejects negative or fractional counts', () => {

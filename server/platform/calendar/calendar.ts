@@ -309,10 +309,12 @@ export function nextWorkingDay(date: string, cfg: CalendarConfig): string {
 }
 
 /**
- * n working days later at the same local wall time. A start on a non-working
- * day is treated as received at the start of business of the next working day
- * (so Saturday 10:00 + 1 → Tuesday 08:30 with default hours). n = 0 returns the
- * instant unchanged, like addWorkingMs.
+ * n working days later. Received during business hours: the same wall time n working days
+ * later (a start in the lunch break counts from the afternoon opening). Received before
+ * opening, after closing or on a non-working day: the close of business of the n-th working
+ * day counting the first one that begins after it, so Friday 19:00 + 1 → Monday 17:30 and
+ * Monday 03:50 + 5 → Friday 17:30, never a due time in the middle of the night.
+ * n = 0 returns the instant unchanged, like addWorkingMs.
  */
 export function addWorkingDays(instant: number, n: number, cfg: CalendarConfig): number {
   assertInstant(instant);
@@ -320,13 +322,18 @@ export function addWorkingDays(instant: number, n: number, cfg: CalendarConfig):
   if (n === 0) return instant;
   const ctx = buildCtx(cfg, true);
   let day = localDayOf(instant);
-  let timeOfDay = instant - dayStart(day);
-  if (!isWorking(day, ctx)) {
-    day = nextWorking(day, ctx);
-    timeOfDay = ctx.intervals[0]?.[0] ?? 0;
+  const timeOfDay = instant - dayStart(day);
+  const open = ctx.intervals[0]?.[0] ?? 0;
+  const close = ctx.intervals[ctx.intervals.length - 1]?.[1] ?? DAY_MS;
+  if (isWorking(day, ctx) && timeOfDay >= open && timeOfDay < close) {
+    const inside = ctx.intervals.find(([s, e]) => timeOfDay >= s && timeOfDay < e);
+    const wall = inside ? timeOfDay : (ctx.intervals.find(([s]) => s > timeOfDay)?.[0] ?? timeOfDay);
+    for (let i = 0; i < n; i++) day = nextWorking(day + 1, ctx);
+    return dayStart(day) + wall;
   }
-  for (let i = 0; i < n; i++) day = nextWorking(day + 1, ctx);
-  return dayStart(day) + timeOfDay;
+  day = isWorking(day, ctx) && timeOfDay < open ? day : nextWorking(day + 1, ctx);
+  for (let i = 1; i < n; i++) day = nextWorking(day + 1, ctx);
+  return dayStart(day) + close;
 }
 
 /**

@@ -100,6 +100,8 @@ interface ProjectPlan {
   code: 'YGHY' | 'CHY';
   name: string;
   address: string;
+  /** When the developer handed the units over: 阳光花园 is out of the 2-year warranty, 翠湖苑 still in it. */
+  handover: string;
   buildings: number;
   entrances: number;
   floors: number;
@@ -112,6 +114,7 @@ const PROJECTS: ProjectPlan[] = [
     code: 'YGHY',
     name: '阳光花园',
     address: '深圳市南山区桃园路 88 号',
+    handover: '2019-06-30',
     buildings: 8,
     entrances: 2,
     floors: 18,
@@ -122,6 +125,7 @@ const PROJECTS: ProjectPlan[] = [
     code: 'CHY',
     name: '翠湖苑',
     address: '深圳市福田区香蜜湖路 16 号',
+    handover: '2025-03-31',
     buildings: 6,
     entrances: 2,
     floors: 12,
@@ -167,6 +171,22 @@ const STAFF_PLAN: Record<string, [string, number][]> = {
   ],
   finance: [['收费员', 1]],
 };
+
+/** The company's repair price list (收费标准): category, item, unit, price in yuan. */
+const PRICE_LIST: [string, string, string, number][] = [
+  ['水电', '更换水龙头（不含材料）', '个', 30],
+  ['水电', '疏通下水道', '次', 80],
+  ['水电', '更换开关插座（不含材料）', '个', 20],
+  ['水电', '检修线路短路', '次', 60],
+  ['门窗五金', '更换门锁（不含材料）', '把', 50],
+  ['门窗五金', '维修推拉窗滑轮', '扇', 40],
+  ['洗手间', '更换马桶水箱配件', '套', 45],
+  ['洗手间', '卫生间防水补漏', '平方米', 120],
+  ['墙面地面', '墙面修补刷漆', '平方米', 35],
+  ['墙面地面', '更换地砖（不含材料）', '块', 25],
+  ['家电', '空调清洗', '台', 80],
+  ['家电', '热水器检修', '次', 60],
+];
 
 /** Which of 阳光花园's first staff members carry the demo logins. */
 const DEMO_LOGIN_BY_TITLE: Record<string, string> = {
@@ -291,6 +311,7 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
               area_x100: Math.round((plan.areas[(n - 1 + (e - 1) * plan.perFloor) % plan.areas.length] ?? 90) * 100),
               status: 'occupied',
               notes: '',
+              handover_date: plan.handover,
               ...stamp,
             };
             units.push(unit);
@@ -464,6 +485,25 @@ export async function seedDemo(ctx: AppContext, seed = 20261122): Promise<DemoSu
     await insertChunks(ctx, 'staff_projects', staffProjects, tx);
     await insertChunks(ctx, 'users', users, tx);
     await insertChunks(ctx, 'user_projects', userProjects, tx);
+    await insertChunks(
+      ctx,
+      'price_items',
+      PRICE_LIST.map(([category, name, unit, yuan], i) => ({
+        id: newId(now),
+        project_id: null,
+        category,
+        name,
+        unit,
+        price_fen: yuan * 100,
+        note: '',
+        sort: i,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      })),
+      tx,
+    );
     await appendAudit(
       tx,
       ctx.dialect,

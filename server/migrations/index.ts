@@ -2,10 +2,12 @@ import type { WuyeMigration } from '../platform/db/migrate.ts';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_requests.ts';
 import * as m0003 from './0003_request_closed_index.ts';
+import * as m0004 from './0004_repair_prices.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
   '0001_foundation': m0001,
   '0002_requests': m0002,
   '0003_request_closed_index': m0003,
+  '0004_repair_prices': m0004,
 };

@@ -334,6 +334,25 @@ export async function makeKitFactory(ctx: AppContext) {
         .execute();
       return r.id;
     },
+    priceItem: async () => {
+      const id = newId();
+      await ctx.db
+        .insertInto('price_items')
+        .values({
+          id,
+          project_id: project.id,
+          category: '水电',
+          name: `工厂收费项${next()}`,
+          unit: '次',
+          price_fen: 2000,
+          note: '',
+          sort: 0,
+          active: 1,
+          ...stamp(),
+        })
+        .execute();
+      return id;
+    },
     freeDate: async () => {
       dateCursor += 86400_000;
       return new Date(dateCursor).toISOString().slice(0, 10);

@@ -51,6 +51,8 @@ export interface UnitTable {
   area_x100: number;
   status: string;
   notes: string;
+  /** Handover to the first owner (YYYY-MM-DD): warranty periods run from it. */
+  handover_date: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
   version: number;
@@ -421,6 +423,22 @@ export interface JobRunTable {
   result: string;
 }
 
+export interface PriceItemTable {
+  id: string;
+  /** null = the company's list, used by every project without its own item */
+  project_id: string | null;
+  category: string;
+  name: string;
+  unit: string;
+  price_fen: number;
+  note: string;
+  sort: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
 export interface DB {
   companies: CompanyTable;
   projects: ProjectTable;
@@ -454,4 +472,5 @@ export interface DB {
   notifications: NotificationTable;
   outbox: OutboxTable;
   job_runs: JobRunTable;
+  price_items: PriceItemTable;
 }

@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_requests.ts';
 import * as m0003 from './0003_request_closed_index.ts';
 import * as m0004 from './0004_repair_prices.ts';
+import * as m0005 from './0005_company_wide_lists.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, WuyeMigration> = {
   '0002_requests': m0002,
   '0003_request_closed_index': m0003,
   '0004_repair_prices': m0004,
+  '0005_company_wide_lists': m0005,
 };

@@ -186,7 +186,8 @@ describeEachDb('notifications: inbox, e-mail and webhook outbox', (dialect) => {
       .select(['id', 'breached_at'])
       .where('request_id', '=', req.id)
       .executeTakeFirstOrThrow();
-    expect(d.breached_at).toBe(clock.now());
+    // Recorded at the due time (10 minutes after intake), not when the sweep noticed it.
+    expect(d.breached_at).toBe(clock.now() - MIN);
     return { ...req, deadlineId: d.id };
   }
 
@@ -583,7 +584,7 @@ describeEachDb('notifications: inbox, e-mail and webhook outbox', (dialect) => {
           userIds: [ids.gongcheng as string, ids.kefuzhuguan as string],
           kind: 'deadline.breached',
           title: 'dup',
-          dedupeKey: `deadline:${d.id}:breached`,
+          dedupeKey: `deadline:${d.id}:breached:${d.due_at}`,
         },
         clock.now(),
       ),

@@ -842,7 +842,7 @@ describeEachDb('request register: intake, numbers, workflows, history, queues', 
     expect((await detail(own.id)).version).toBe(v);
   });
 
-  it('service supervisor: edits the standard repair phrase; the receptionist reads it but cannot edit it', async () => {
+  it('company admin: edits the company-wide repair phrase; a project supervisor and the receptionist read it but cannot edit it', async () => {
     const r = await c('qiantai').get('/api/phrases?scenario=repair');
     expect(r.status).toBe(200);
     expect(r.body.length).toBeGreaterThan(0);
@@ -852,11 +852,14 @@ describeEachDb('request register: intake, numbers, workflows, history, queues', 
 
     const denied = await c('qiantai').patch(`/api/phrases/${phrase.id}`, { version: phrase.version, text: '改掉' });
     expect(denied.status).toBe(403);
+    // Phrases are the company's (R-IN-5): a supervisor of one project cannot change them for all.
+    const supervisor = await c('kefuzhuguan').patch(`/api/phrases/${phrase.id}`, { version: phrase.version, text: '改掉' });
+    expect(supervisor.status).toBe(403);
     const text = '您好，服务中心。请问您室内哪里需要维修？我们大约在十分钟内给您一个答复。';
-    const edited = await c('kefuzhuguan').patch(`/api/phrases/${phrase.id}`, { version: phrase.version, text });
+    const edited = await c('admin').patch(`/api/phrases/${phrase.id}`, { version: phrase.version, text });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ id: phrase.id, text, version: phrase.version + 1 });
-    const stale = await c('kefuzhuguan').patch(`/api/phrases/${phrase.id}`, { version: phrase.version, text: '旧版本' });
+    const stale = await c('admin').patch(`/api/phrases/${phrase.id}`, { version: phrase.version, text: '旧版本' });
     expect(stale.status).toBe(409);
     const read = await c('qiantai').get('/api/phrases?scenario=repair');
     expect(read.body.find((p: any) => p.id === phrase.id).text).toBe(text);

@@ -143,7 +143,7 @@ describeEachDb('work log: a shift built from the register, plus its notes', (dia
       kind: 'repair.response',
       label: '报修 10 分钟内答复',
       dueAt: at('2026-11-02', '08:10'),
-      breachedAt: at('2026-11-02', '09:00'),
+      breachedAt: at('2026-11-02', '08:10'),
     });
     expect(log.calls).toMatchObject({ total: 2, answered: 1, missed: 1, withRequest: 1, avgRings: 2, outgoing: 0 });
     expect(log.calls.missedItems).toEqual([{ id: expect.any(String), at: at('2026-11-02', '10:00'), caller: '13900004444', rings: null }]);

@@ -1,6 +1,6 @@
 import { type InfiniteData, type QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, type Query } from './api';
-import type { Category, Department, Kind, Page, Phrase, Project, RoleInfo } from './types';
+import type { Category, Department, Kind, Page, Phrase, PriceItem, Project, RepairScope, RoleInfo, Warranty } from './types';
 
 export const keys = {
   projects: ['projects'] as const,
@@ -18,6 +18,10 @@ export const keys = {
   queue: ['queue'] as const,
   categories: (kind?: Kind, all = false) => ['categories', kind ?? null, all] as const,
   phrases: ['phrases'] as const,
+  /** Prefix of every price list, whatever its project: an edit refreshes the intake's drawer too. */
+  priceItemsAll: ['price-items'] as const,
+  priceItems: (projectId: string, all = false) => ['price-items', projectId, all] as const,
+  warranty: (unitId: string, scope: RepairScope, categoryId: string) => ['unit', unitId, 'warranty', scope, categoryId] as const,
   notifications: ['notifications'] as const,
   unread: ['notifications', 'unread'] as const,
 };
@@ -75,6 +79,25 @@ export function useCategories(kind?: Kind, all = false, enabled = true) {
 /** The whole phrase library is a few dozen lines: one read, filtered per scenario as the form changes. */
 export function usePhrases() {
   return useQuery({ queryKey: keys.phrases, queryFn: () => api.get<Phrase[]>('/api/phrases'), staleTime: 5 * 60_000 });
+}
+
+/** A project's price list: its own items and the company-wide ones (inactive too with `all`). */
+export function usePriceItems(projectId: string | undefined, all = false) {
+  return useQuery({
+    queryKey: keys.priceItems(projectId ?? '', all),
+    queryFn: () => api.get<PriceItem[]>('/api/price-items', { projectId, all: all ? 'true' : undefined }),
+    staleTime: 60_000,
+    enabled: !!projectId,
+  });
+}
+
+/** Free or paid for a repair of this category in this unit, as the project's warranty rules say today. */
+export function useWarranty(unitId: string | undefined, scope: RepairScope, categoryId: string | undefined) {
+  return useQuery({
+    queryKey: keys.warranty(unitId ?? '', scope, categoryId ?? ''),
+    queryFn: () => api.get<Warranty>(`/api/units/${unitId}/warranty`, { scope, categoryId }),
+    enabled: !!unitId && !!categoryId,
+  });
 }
 
 export interface CategoryOption {

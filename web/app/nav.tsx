@@ -1,4 +1,5 @@
 import {
+  AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -65,9 +66,11 @@ export const STAFF_NAV: Array<NavEntry | NavGroup> = [
     label: 'nav.settings',
     icon: <SettingOutlined />,
     children: [
-      { path: '/settings/categories', label: 'nav.categories', icon: <PartitionOutlined />, perm: 'config.manage' },
-      { path: '/settings/phrases', label: 'nav.phrases', icon: <MessageOutlined />, perm: 'config.manage' },
+      { path: '/settings/categories', label: 'nav.categories', icon: <PartitionOutlined />, perm: 'catalog.manage' },
+      { path: '/settings/phrases', label: 'nav.phrases', icon: <MessageOutlined />, perm: 'catalog.manage' },
       { path: '/settings/deadline-rules', label: 'nav.deadlineRules', icon: <ClockCircleOutlined />, perm: 'config.manage' },
+      // Read-only for whoever lacks config.manage: the counter shows residents the price (收费标准明示).
+      { path: '/settings/prices', label: 'nav.prices', icon: <AccountBookOutlined />, perm: 'request.read' },
     ],
   },
   { path: '/audit', label: 'nav.audit', icon: <AuditOutlined />, perm: 'audit.read' },

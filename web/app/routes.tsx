@@ -29,6 +29,7 @@ const WorklogPage = lazy(() => import('../pages/worklog/worklog-page'));
 const CategoriesPage = lazy(() => import('../pages/settings/categories-page'));
 const PhrasesPage = lazy(() => import('../pages/settings/phrases-page'));
 const DeadlineRulesPage = lazy(() => import('../pages/settings/deadline-rules-page'));
+const PricesPage = lazy(() => import('../pages/settings/prices-page'));
 const MyUnitsPage = lazy(() => import('../mobile/resident/my-units-page'));
 
 const guarded = (perm: Permission, element: ReactNode) => <RequirePerm perm={perm}>{element}</RequirePerm>;
@@ -53,9 +54,10 @@ const staffRoutes: RouteObject[] = [
   { path: 'reports/calls', element: guarded('request.read', <CallReportPage />) },
   { path: 'calls', element: guarded('request.read', <CallsPage />) },
   { path: 'worklog', element: guarded('request.read', <WorklogPage />) },
-  { path: 'settings/categories', element: guarded('config.manage', <CategoriesPage />) },
-  { path: 'settings/phrases', element: guarded('config.manage', <PhrasesPage />) },
+  { path: 'settings/categories', element: guarded('catalog.manage', <CategoriesPage />) },
+  { path: 'settings/phrases', element: guarded('catalog.manage', <PhrasesPage />) },
   { path: 'settings/deadline-rules', element: guarded('config.manage', <DeadlineRulesPage />) },
+  { path: 'settings/prices', element: guarded('request.read', <PricesPage />) },
   { path: 'account/password', element: <PasswordPage /> },
   { path: '*', element: <NotFound /> },
 ];

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type * as Calls from '../../server/domains/calls/calls.schema.ts';
 import type * as Dir from '../../server/domains/directory/directory.schema.ts';
 import type * as Org from '../../server/domains/org/org.schema.ts';
+import type * as Rp from '../../server/domains/repairs/prices.schema.ts';
 import type * as Cfg from '../../server/domains/requests/config.schema.ts';
 import type * as Req from '../../server/domains/requests/requests.schema.ts';
 import type * as Wf from '../../server/domains/requests/requests.workflow.ts';
@@ -52,6 +53,13 @@ export type QueuePage = Page<RequestSummary> & { now: number };
 export type Category = z.infer<typeof Cfg.Category>;
 export type Phrase = z.infer<typeof Cfg.Phrase>;
 export type DeadlineRulesPut = z.input<typeof Cfg.DeadlineRulesPut>;
+
+export type PriceItem = z.infer<typeof Rp.PriceItem>;
+export type PriceItemCreate = z.input<typeof Rp.PriceItemCreate>;
+export type PriceItemPatch = z.input<typeof Rp.PriceItemPatch>;
+export type Warranty = z.infer<typeof Rp.WarrantyOut>;
+/** Where a repair is: inside the unit (warranty applies) or a common facility (never charged to the resident). */
+export type RepairScope = 'in_unit' | 'common';
 
 export type Call = z.infer<typeof Calls.CallOut>;
 export type CallCreate = z.input<typeof Calls.CallCreate>;

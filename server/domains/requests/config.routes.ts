@@ -46,7 +46,7 @@ export function registerIntakeConfigRoutes(app: FastifyInstance, ctx: AppContext
   defineRoute(app, {
     method: 'POST',
     url: '/api/categories',
-    access: 'config.manage',
+    access: 'catalog.manage',
     summary: '新增分类 Add a category',
     tags: ['config'],
     body: CategoryCreate,
@@ -58,7 +58,7 @@ export function registerIntakeConfigRoutes(app: FastifyInstance, ctx: AppContext
   defineRoute(app, {
     method: 'PATCH',
     url: '/api/categories/:id',
-    access: 'config.manage',
+    access: 'catalog.manage',
     summary: '修改或停用分类 Edit a category',
     tags: ['config'],
     params: idParam,
@@ -86,7 +86,7 @@ export function registerIntakeConfigRoutes(app: FastifyInstance, ctx: AppContext
   defineRoute(app, {
     method: 'POST',
     url: '/api/phrases',
-    access: 'config.manage',
+    access: 'catalog.manage',
     summary: '新增礼貌用语 Add a phrase',
     tags: ['config'],
     body: PhraseCreate,
@@ -98,7 +98,7 @@ export function registerIntakeConfigRoutes(app: FastifyInstance, ctx: AppContext
   defineRoute(app, {
     method: 'PATCH',
     url: '/api/phrases/:id',
-    access: 'config.manage',
+    access: 'catalog.manage',
     summary: '修改礼貌用语 Edit a phrase',
     tags: ['config'],
     params: idParam,

@@ -6,12 +6,12 @@ import type { Db, Dialect } from '../../platform/db/index.ts';
 import type { DeadlineRule } from '../../platform/deadlines/deadlines.ts';
 import { fieldError, notFound } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { putSetting } from '../../platform/settings/settings.ts';
+import { getSetting, putSetting } from '../../platform/settings/settings.ts';
 import { casUpdate, diff, write } from '../../platform/write.ts';
 import type { CategoryCreate, CategoryPatch, PhraseCreate, PhrasePatch } from './config.schema.ts';
 import { DEFAULT_CATEGORIES, DEFAULT_PHRASES } from './defaults.ts';
-import { deadlineRules } from './requests.service.ts';
-import { DEADLINE_LABEL, type Kind } from './requests.workflow.ts';
+import { deadlineRules, mergeRules } from './requests.service.ts';
+import { DEADLINE_LABEL, DEFAULT_RULES, type Kind } from './requests.workflow.ts';
 
 /** Fills the category trees and the phrase library on a new installation; later runs change nothing. */
 export async function ensureIntakeDefaults(db: Db, dialect: Dialect, now: number): Promise<void> {
@@ -161,22 +161,34 @@ export async function getDeadlineRules(ctx: AppContext, projectId: string) {
 }
 
 /** A rule must say how long, in a way its basis can count: calendar minutes, or working minutes or days. */
-export function ruleProblem(rule: Partial<DeadlineRule>): string | null {
+export function ruleProblem(kind: string, rule: Partial<DeadlineRule>): string | null {
   if (rule.minutes !== undefined && rule.workingDays !== undefined) return '时长只能填写分钟数或工作日数其中一项';
   if (rule.basis === 'calendar' && rule.workingDays !== undefined) return '按自然时间计时的规则须以分钟填写时长';
+  // The promised-answer rule takes its due time from the promise itself.
+  if (kind !== 'inquiry.answer' && rule.minutes === undefined && rule.workingDays === undefined) return '请填写时长';
   return null;
 }
 
 export async function putDeadlineRules(ctx: AppContext, viewer: Viewer, scope: string, rules: Record<string, Partial<DeadlineRule>>) {
   for (const [k, rule] of Object.entries(rules)) {
     if (!(k in DEADLINE_LABEL)) throw fieldError(`rules.${k}`, `未知的时限 ${k}`);
-    const problem = ruleProblem(rule);
+    // A partial override may leave the duration to the layer below; anything else it says must hold.
+    const own = ruleProblem(k, rule);
+    if (own && own !== '请填写时长') throw fieldError(`rules.${k}`, own);
+  }
+  // What matters is the rule in force after merging over the defaults (and, for a project, the company's).
+  const base = scope === 'company' ? DEFAULT_RULES : await companyRules(ctx);
+  const merged = mergeRules(base, rules);
+  for (const k of Object.keys(rules)) {
+    const problem = ruleProblem(k, merged[k] as DeadlineRule);
     if (problem) throw fieldError(`rules.${k}`, problem);
-    if (rule.basis === 'calendar' && rule.minutes === undefined && k !== 'inquiry.answer')
-      throw fieldError(`rules.${k}`, '按自然时间计时的规则须填写分钟数');
   }
   await write(ctx, actorOf(viewer), async (tx, audit, now) => {
     await putSetting(tx, 'deadline.rules', scope, rules, now);
     await audit({ action: 'settings.deadline_rules', entity: 'settings', entityId: scope, after: rules });
   });
+}
+
+async function companyRules(ctx: AppContext) {
+  return mergeRules(DEFAULT_RULES, await getSetting<Record<string, Partial<DeadlineRule>>>(ctx.db, 'deadline.rules', null, {}));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery, phoneString } from '../../platform/http/common.ts';
+import { instant, pageQuery, phoneString } from '../../platform/http/common.ts';
 import { CHANNELS, KINDS, URGENCIES } from './requests.workflow.ts';
 
 export const RequestCreate = z
@@ -23,7 +23,7 @@ export const RequestCreate = z
     inquiry: z
       .object({
         answer: z.string().trim().max(2000).optional().describe('当场答复的内容'),
-        promisedAt: z.number().int().positive().optional().describe('约定答复时刻（毫秒）'),
+        promisedAt: instant('约定答复时刻').optional(),
       })
       .optional(),
     readBackConfirmed: z.literal(true, { error: '请先向来电/来访人复述确认（房号、电话、姓名、事项）' }),
@@ -40,9 +40,9 @@ export const PauseBody = z.object({ version: z.number().int().min(1), reason: z.
 export const ResumeBody = z.object({ version: z.number().int().min(1) });
 export const ExtendBody = z.object({
   version: z.number().int().min(1),
-  newDueAt: z.number().int().positive().describe('新的时限（毫秒）'),
+  newDueAt: instant('新的时限'),
   reason: z.string().trim().min(1, '请填写延期原因').max(500),
-  customerToldAt: z.number().int().positive().describe('告知客户的时刻（毫秒），须早于原时限'),
+  customerToldAt: instant('告知客户的时刻').describe('告知客户的时刻（毫秒），须早于原时限'),
 });
 export const CorrectionBody = z.object({
   version: z.number().int().min(1),

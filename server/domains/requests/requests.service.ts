@@ -54,22 +54,45 @@ const DETAIL_TABLE = { inquiry: 'request_inquiry', suggestion: 'request_suggesti
 type DetailKind = keyof typeof DETAIL_TABLE;
 const hasDetail = (k: Kind): k is DetailKind => k in DETAIL_TABLE;
 
-export async function deadlineRules(db: Db | Tx, projectId: string): Promise<Record<string, DeadlineRule>> {
-  const custom = await getSetting<Record<string, Partial<DeadlineRule>>>(db, 'deadline.rules', projectId, {});
+/** One layer of rule overrides over another, key by key; a duration given in one unit replaces the other. */
+export function mergeRules(base: Record<string, DeadlineRule>, over: Record<string, Partial<DeadlineRule>>): Record<string, DeadlineRule> {
   const out: Record<string, DeadlineRule> = {};
-  for (const [k, v] of Object.entries(DEFAULT_RULES)) {
-    const own = custom[k] ?? {};
-    const base: Partial<DeadlineRule> = { ...v };
+  for (const [k, v] of Object.entries(base)) {
+    const own = over[k] ?? {};
+    const merged: Partial<DeadlineRule> = { ...v };
     // Minutes and whole working days are two ways of giving one duration: a stored rule that
-    // names one replaces the default's other, or `{minutes: 240}` would lose to `workingDays: 5`.
-    if (own.minutes !== undefined && own.workingDays === undefined) delete base.workingDays;
-    if (own.workingDays !== undefined && own.minutes === undefined) delete base.minutes;
-    out[k] = { ...base, ...own } as DeadlineRule;
+    // names one replaces the other, or `{minutes: 240}` would lose to a default `workingDays: 5`.
+    if (own.minutes !== undefined && own.workingDays === undefined) delete merged.workingDays;
+    if (own.workingDays !== undefined && own.minutes === undefined) delete merged.minutes;
+    out[k] = { ...merged, ...own } as DeadlineRule;
   }
   return out;
 }
 
+/** The rules in force for a project: the defaults, then the company's overrides, then the project's, per rule. */
+export async function deadlineRules(db: Db | Tx, projectId: string): Promise<Record<string, DeadlineRule>> {
+  const company = await getSetting<Record<string, Partial<DeadlineRule>>>(db, 'deadline.rules', null, {});
+  const rows = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'deadline.rules')
+    .where('scope', '=', projectId)
+    .executeTakeFirst();
+  const project = rows ? (JSON.parse(rows.value) as Record<string, Partial<DeadlineRule>>) : {};
+  return mergeRules(mergeRules(DEFAULT_RULES, company), project);
+}
+
 // ---------- who may see what ----------
+
+/** A resident's relations to units that still hold today: a former tenant no longer sees the unit's requests. */
+export function currentOccupancies(db: Db | Tx, personId: string, now: number) {
+  const today = toLocalDate(now);
+  return db
+    .selectFrom('occupancies')
+    .select(['id', 'unit_id'])
+    .where('person_id', '=', personId)
+    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', today)]));
+}
 
 /** Staff see requests of their projects; a resident only their own or their units'. */
 async function assertVisible(ctx: AppContext, viewer: Viewer, r: Pick<RequestRow, 'project_id' | 'requester_person_id' | 'unit_id'>) {
@@ -77,12 +100,7 @@ async function assertVisible(ctx: AppContext, viewer: Viewer, r: Pick<RequestRow
     if (!viewer.personId) throw notFound('事项');
     if (r.requester_person_id === viewer.personId) return;
     if (r.unit_id) {
-      const occ = await ctx.db
-        .selectFrom('occupancies')
-        .select('id')
-        .where('person_id', '=', viewer.personId)
-        .where('unit_id', '=', r.unit_id)
-        .executeTakeFirst();
+      const occ = await currentOccupancies(ctx.db, viewer.personId, ctx.clock.now()).where('unit_id', '=', r.unit_id).executeTakeFirst();
       if (occ) return;
     }
     throw notFound('事项');
@@ -174,6 +192,17 @@ function presentDeadline(d: Deadline, now: number) {
   };
 }
 
+const inputSchemas = new WeakMap<TransitionDef, unknown>();
+/** Input schemas never change at run time: convert each once, not on every detail view. */
+function inputSchema(t: TransitionDef): unknown {
+  let js = inputSchemas.get(t);
+  if (!js) {
+    js = z.toJSONSchema(t.input, { io: 'input' });
+    inputSchemas.set(t, js);
+  }
+  return js;
+}
+
 /** The transitions this viewer may take on this request now: the UI shows exactly these. */
 export function allowedActions(viewer: Viewer, r: Pick<RequestRow, 'kind' | 'status' | 'is_open'>) {
   const wf = WORKFLOWS[r.kind as Kind];
@@ -181,7 +210,7 @@ export function allowedActions(viewer: Viewer, r: Pick<RequestRow, 'kind' | 'sta
     (t) => t.from.includes(r.status) && roleCan(viewer.role, t.permission) && (!t.roles || t.roles.includes(viewer.role)),
   );
   const common = r.is_open && roleCan(viewer.role, 'request.handle') ? COMMON_ACTIONS : [];
-  return [...own, ...common].map((t) => ({ action: t.action, label: t.label, input: z.toJSONSchema(t.input, { io: 'input' }) }));
+  return [...own, ...common].map((t) => ({ action: t.action, label: t.label, input: inputSchema(t) }));
 }
 
 export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
@@ -197,7 +226,10 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
   const deadlines = await ctx.db.selectFrom('deadlines').selectAll().where('request_id', '=', id).orderBy('created_at').execute();
   const events = await ctx.db.selectFrom('request_events').selectAll().where('request_id', '=', id).orderBy('n').execute();
   const category = row.category_id ? await categoryPath(ctx.db, row.category_id) : null;
-  const showPhone = can(viewer, 'pii.phone') || viewer.role === 'resident';
+  const resident = viewer.role === 'resident';
+  const showPhone = can(viewer, 'pii.phone') || (resident && row.requester_person_id === viewer.personId);
+  // Residents follow progress, not the office's internal notes, assignments or staff logins.
+  const shownEvents = resident ? events.filter((e) => !RESIDENT_HIDDEN_EVENTS.has(e.type)) : events;
   return {
     ...presentSummary(s, now),
     unitId: row.unit_id,
@@ -208,15 +240,15 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
     categoryPath: category,
     preferredTime: row.preferred_time,
     departmentId: row.department_id,
-    assigneeId: row.assignee_id,
-    createdBy: row.created_by,
+    assigneeId: resident ? null : row.assignee_id,
+    createdBy: resident ? null : row.created_by,
     closedAt: row.closed_at,
     detail: camel(detail),
     deadlines: deadlines.map((d) => presentDeadline(d, now)),
-    history: events.map((e) => ({
+    history: shownEvents.map((e) => ({
       n: e.n,
       at: e.at,
-      actor: e.actor_name,
+      actor: resident && e.actor_id !== viewer.userId && e.actor_id !== null ? '物业服务中心' : e.actor_name,
       type: e.type,
       fromStatus: e.from_status,
       toStatus: e.to_status,
@@ -227,6 +259,8 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
     photos: await requestPhotos(ctx.db, id),
   };
 }
+
+const RESIDENT_HIDDEN_EVENTS = new Set(['note', 'assigned', 'correction', 'deadline_warned', 'deadline_escalated']);
 
 function camel(o: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
@@ -272,7 +306,15 @@ export async function listRequests(ctx: AppContext, viewer: Viewer, q: ListInput
     query = query.where((eb) =>
       eb.or([
         eb('requests.requester_person_id', '=', pid),
-        eb('requests.unit_id', 'in', eb.selectFrom('occupancies').select('occupancies.unit_id').where('occupancies.person_id', '=', pid)),
+        eb(
+          'requests.unit_id',
+          'in',
+          eb
+            .selectFrom('occupancies')
+            .select('occupancies.unit_id')
+            .where('occupancies.person_id', '=', pid)
+            .where((o) => o.or([o('occupancies.end_date', 'is', null), o('occupancies.end_date', '>=', toLocalDate(ctx.clock.now()))])),
+        ),
       ]),
     );
   } else {
@@ -406,14 +448,11 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
       .where('id', '=', input.requesterPersonId)
       .executeTakeFirst();
     if (!person) throw fieldError('requesterPersonId', '住户不存在');
-    if (input.unitId) {
-      const occ = await ctx.db
-        .selectFrom('occupancies')
-        .select('id')
-        .where('person_id', '=', person.id)
-        .where('unit_id', '=', input.unitId)
-        .executeTakeFirst();
-      if (!occ) throw fieldError('requesterPersonId', '该住户与所选房屋无关联');
+    // Only someone living in (or owning in) this project: a person of another project stays out of reach.
+    let occ = ctx.db.selectFrom('occupancies').select('id').where('person_id', '=', person.id).where('project_id', '=', input.projectId);
+    if (input.unitId) occ = occ.where('unit_id', '=', input.unitId);
+    if (!(await occ.executeTakeFirst())) {
+      throw fieldError('requesterPersonId', input.unitId ? '该住户与所选房屋无关联' : '该住户不属于该项目');
     }
     name ||= person.name;
     phone ||= person.phone;
@@ -508,7 +547,20 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
         .executeTakeFirst();
       if (!call || call.project_id !== row.project_id) throw fieldError('callId', '来电记录不存在');
       if (call.request_id) throw fieldError('callId', '该来电已关联其他事项');
-      await tx.updateTable('calls').set({ request_id: row.id }).where('id', '=', call.id).execute();
+      const linked = await tx
+        .updateTable('calls')
+        .set({ request_id: row.id })
+        .where('id', '=', call.id)
+        .where('request_id', 'is', null)
+        .executeTakeFirst();
+      if (Number(linked.numUpdatedRows) !== 1) throw fieldError('callId', '该来电已关联其他事项');
+      await appendAudit(
+        tx,
+        ctx.dialect,
+        actor,
+        { action: 'call.linked', entity: 'call', entityId: call.id, after: { requestId: row.id, number } },
+        now,
+      );
     }
     const data = {
       number,
@@ -705,7 +757,7 @@ async function commonAction(ctx: AppContext, c: Cmd, action: string, input: Reco
     c.set(set);
     await c.tx
       .updateTable('deadlines')
-      .set({ responsible_id: set.assignee_id ?? r.assignee_id })
+      .set({ responsible_id: 'assignee_id' in set ? (set.assignee_id ?? null) : r.assignee_id })
       .where('request_id', '=', r.id)
       .where('status', 'in', ['running', 'paused'])
       .execute();
@@ -977,6 +1029,11 @@ export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<{ wa
           .execute();
         return;
       }
+      // Same lock order as user commands (request row, then its deadlines), so a sweep and a
+      // pause of the same request queue up instead of deadlocking on PostgreSQL.
+      let lock = tx.selectFrom('requests').select('id').where('id', '=', d.request_id);
+      if (ctx.dialect === 'postgres') lock = lock.forUpdate();
+      await lock.executeTakeFirst();
       const next = await advanceStage(tx, d, stage, now);
       if (!next) return;
       const r = await loadRow(tx, d.request_id);
@@ -994,6 +1051,13 @@ export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<{ wa
         { type: `deadline_${stage}`, data: { deadline: d.kind, dueAt: d.due_at } },
         now,
       );
+      await appendAudit(
+        tx,
+        ctx.dialect,
+        SYSTEM_ACTOR,
+        { action: `deadline.${stage}`, entity: 'request', entityId: r.id, after: { deadline: d.kind, dueAt: d.due_at } },
+        now,
+      );
       live.push(
         ...(await notify(
           tx,
@@ -1004,7 +1068,8 @@ export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<{ wa
             body: r.content.slice(0, 200),
             link: `/requests/${r.id}`,
             requestId: r.id,
-            dedupeKey: `deadline:${d.id}:${stage}`,
+            // The due time is part of the key: after an extension the new warning is news again.
+            dedupeKey: `deadline:${d.id}:${stage}:${d.due_at}`,
             projectId: r.project_id,
           },
           now,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Permission, Role } from '../../platform/access/roles.ts';
 import type { DeadlineRule } from '../../platform/deadlines/deadlines.ts';
+import { instant } from '../../platform/http/common.ts';
 
 export const KINDS = ['repair', 'complaint', 'inquiry', 'suggestion', 'special'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -101,7 +102,7 @@ export interface WorkflowDef {
   transitions: TransitionDef[];
 }
 
-const promisedAt = z.number().int().positive().describe('约定答复时刻（毫秒）');
+const promisedAt = instant('约定答复时刻');
 /** A required text field; its label becomes the form label through the JSON Schema description. */
 const text = (label: string, max = 2000) => z.string().trim().min(1, `请填写${label}`).max(max).describe(label);
 
@@ -208,7 +209,7 @@ export const WORKFLOWS: Record<Kind, WorkflowDef> = {
         permission: 'request.handle',
         input: z.object({
           note: z.string().trim().max(500).default('').describe('备注'),
-          dueAt: z.number().int().positive().optional().describe('住户要求的完成时间（毫秒），不填按规则计算'),
+          dueAt: instant('住户要求的完成时间').optional(),
         }),
         effects: { stampDetail: ['agreed_at'], start: [{ kind: 'special.arrange', dueAtField: 'dueAt' }] },
       },
@@ -229,7 +230,7 @@ export const WORKFLOWS: Record<Kind, WorkflowDef> = {
         roles: ['department_head', 'service_supervisor', 'project_manager'],
         input: z.object({
           arrangement: text('安排情况', 500),
-          scheduledAt: z.number().int().positive().describe('上门时间（毫秒）'),
+          scheduledAt: instant('上门时间'),
           assigneeId: z.string().min(1).optional().describe('负责人'),
         }),
         effects: { meet: ['special.arrange'], detail: { arrangement: 'arrangement', scheduledAt: 'scheduled_at' } },

@@ -33,7 +33,8 @@ export const PERMISSIONS = {
   'request.create': 'Register requests at the counter or on the phone',
   'request.handle': 'Act on requests: answer, assign, reclassify, record progress',
   'request.supervise': 'Extend deadlines and correct records',
-  'config.manage': 'Edit categories, standard phrases and deadline rules',
+  'config.manage': "Edit a project's deadline rules and price list",
+  'catalog.manage': 'Edit the company-wide category trees and standard phrases',
   'calls.log': 'Log calls and keep the shift work log',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
@@ -77,6 +78,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'pii.id_number',
     'calendar.manage',
     'config.manage',
+    'catalog.manage',
     'audit.read',
   ],
   resident: ['resident.self'],

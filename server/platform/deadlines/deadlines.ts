@@ -90,12 +90,21 @@ export function openDeadlines(tx: Tx, requestId: string) {
 }
 
 /** Marks the request's open deadlines of these kinds met. A met-late deadline keeps its breach. */
+/**
+ * A running deadline whose due time has passed is breached whether or not the sweeper has
+ * looked at it yet: any step that ends or stops the clock records the breach first, at the
+ * due time, so a late answer given between two sweeps is still counted as late.
+ */
+function lateBreach(d: Deadline, now: number): number | null {
+  return d.breached_at ?? (d.status === 'running' && now >= d.due_at ? d.due_at : null);
+}
+
 export async function meetDeadlines(tx: Tx, requestId: string, kinds: string[], now: number): Promise<Deadline[]> {
   const open = (await openDeadlines(tx, requestId)).filter((d) => kinds.includes(d.kind));
   for (const d of open) {
     await tx
       .updateTable('deadlines')
-      .set({ status: 'met', met_at: now, next_check_at: null, version: d.version + 1 })
+      .set({ status: 'met', met_at: now, breached_at: lateBreach(d, now), next_check_at: null, version: d.version + 1 })
       .where('id', '=', d.id)
       .execute();
   }
@@ -108,10 +117,9 @@ export async function cancelDeadlines(tx: Tx, requestId: string, now: number, ki
   for (const d of open) {
     await tx
       .updateTable('deadlines')
-      .set({ status: 'cancelled', met_at: null, next_check_at: null, version: d.version + 1 })
+      .set({ status: 'cancelled', met_at: null, breached_at: lateBreach(d, now), next_check_at: null, version: d.version + 1 })
       .where('id', '=', d.id)
       .execute();
-    void now;
   }
   return open;
 }
@@ -122,10 +130,18 @@ export async function pauseDeadlines(tx: Tx, requestId: string, reason: string, 
   if (running.length === 0) throw ruleViolated('该事项没有正在计时的时限，无需暂停');
   for (const d of running) {
     let remaining = Math.max(0, d.due_at - now);
-    if (d.basis === 'working') remaining = workingMsBetween(now, d.due_at, await calendarConfig(tx, d.project_id));
+    if (d.basis === 'working' && remaining > 0) remaining = workingMsBetween(now, d.due_at, await calendarConfig(tx, d.project_id));
     await tx
       .updateTable('deadlines')
-      .set({ status: 'paused', paused_at: now, remaining_ms: remaining, pause_reason: reason, next_check_at: null, version: d.version + 1 })
+      .set({
+        status: 'paused',
+        paused_at: now,
+        remaining_ms: remaining,
+        pause_reason: reason,
+        breached_at: lateBreach(d, now),
+        next_check_at: null,
+        version: d.version + 1,
+      })
       .where('id', '=', d.id)
       .execute();
   }
@@ -228,7 +244,8 @@ export async function advanceStage(tx: Tx, d: Deadline, stage: SweepStage, now: 
   const next: Deadline = {
     ...d,
     warned_at: stage === 'warned' || stage === 'breached' ? (d.warned_at ?? now) : d.warned_at,
-    breached_at: stage === 'breached' ? now : d.breached_at,
+    // Recorded at the due time, not the sweep time: a breach belongs to the day and month it happened.
+    breached_at: stage === 'breached' ? d.due_at : d.breached_at,
     escalated_at: stage === 'escalated' ? now : d.escalated_at,
     version: d.version + 1,
   };

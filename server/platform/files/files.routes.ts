@@ -4,6 +4,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { can, inProject, type Viewer } from '../auth/viewer.ts';
+import { toLocalDate } from '../calendar/calendar.ts';
 import type { AppContext } from '../context.ts';
 import { idParam } from '../http/common.ts';
 import { AppError, fieldError, notFound } from '../http/errors.ts';
@@ -25,11 +26,14 @@ async function assertFileVisible(ctx: AppContext, viewer: Viewer, id: string) {
     if (r && viewer.role === 'resident' && viewer.personId) {
       if (r.requester_person_id === viewer.personId) return f;
       if (r.unit_id) {
+        // A former tenant's relation has ended: their old unit's photos are no longer theirs to see.
+        const today = toLocalDate(ctx.clock.now());
         const occ = await ctx.db
           .selectFrom('occupancies')
           .select('id')
           .where('person_id', '=', viewer.personId)
           .where('unit_id', '=', r.unit_id)
+          .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', today)]))
           .executeTakeFirst();
         if (occ) return f;
       }

@@ -58,12 +58,18 @@ export async function savePhoto(
   mkdirSync(dir, { recursive: true });
   const path = join('files', month, `${id}.${meta.format}`);
   const thumbPath = join('files', month, `${id}.thumb.webp`);
-  // Rotate by EXIF so phone photos stand the right way up in the thumbnail.
-  const thumb = await sharp(input.data)
-    .rotate()
-    .resize({ width: 320, height: 320, fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 75 })
-    .toBuffer();
+  let thumb: Buffer;
+  try {
+    // Rotate by EXIF so phone photos stand the right way up. Decoding the whole image here also
+    // refuses files whose header reads well but whose data is broken or undecodable (e.g. HEVC).
+    thumb = await sharp(input.data)
+      .rotate()
+      .resize({ width: 320, height: 320, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer();
+  } catch {
+    throw fieldError('file', '照片已损坏或无法识别，请换一张或在手机上改为 JPEG 格式后重传');
+  }
   writeFileSync(join(ctx.dataDir, path), input.data);
   writeFileSync(join(ctx.dataDir, thumbPath), thumb);
   const row = {
@@ -108,7 +114,14 @@ export async function attachToRequest(tx: Tx, ids: string[], requestId: string, 
     if (!r || r.uploaded_by !== userId || r.request_id !== null || r.purpose !== 'request_photo')
       throw fieldError('photoIds', `照片 ${id} 不存在或已被使用`);
   }
-  await tx.updateTable('attachments').set({ request_id: requestId, project_id: projectId }).where('id', 'in', unique).execute();
+  // Only still-unused uploads: of two intakes racing for the same photo, the second is refused.
+  const res = await tx
+    .updateTable('attachments')
+    .set({ request_id: requestId, project_id: projectId })
+    .where('id', 'in', unique)
+    .where('request_id', 'is', null)
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== unique.length) throw fieldError('photoIds', '照片已被其他事项使用');
 }
 
 export async function requestPhotos(db: Db, requestId: string) {

@@ -44,6 +44,10 @@ export function keysetAfter(
   return (eb: ExpressionBuilder<any, any>) => eb.or([eb(cols[0], op, a), eb.and([eb(cols[0], '=', a), eb(cols[1], op, b)])]);
 }
 
+/** Instants the calendar can work with (before 2100): a larger one would only fail deeper down. */
+export const MAX_INSTANT = Date.UTC(2100, 0, 1);
+export const instant = (label: string) => z.number().int().positive().max(MAX_INSTANT, `${label}超出范围`).describe(`${label}（毫秒）`);
+
 export const dateString = z
   .string()
   .regex(/^(19|20)\d{2}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD（1900–2099 年）')

@@ -1,5 +1,5 @@
 import { Form, type FormInstance, Modal } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, type RefObject, useRef, useState } from 'react';
 import { useErrorReporter } from '../forms';
 import { useT } from '../i18n';
 
@@ -18,15 +18,24 @@ interface FormModalProps<V> {
   testId?: string;
 }
 
-/** A dialog holding one form: submit on OK, errors shown in place, closed on success. */
-export function FormModal<V extends object>(props: FormModalProps<V>) {
-  const t = useT();
+interface BodyProps<V> extends FormModalProps<V> {
+  formRef: RefObject<FormInstance<V> | null>;
+  setBusy(busy: boolean): void;
+}
+
+/**
+ * The form of one opening of the dialog. It owns its form instance and is unmounted when
+ * the dialog closes (destroyOnHidden), so every opening starts from its own initial values:
+ * a form instance kept across openings merges what the previous opening left in its store
+ * over the next record's values (rename A, then B, showed A's name).
+ */
+function FormBody<V extends object>(props: BodyProps<V>) {
   const [form] = Form.useForm<V>();
-  const [busy, setBusy] = useState(false);
   const report = useErrorReporter();
+  props.formRef.current = form;
 
   const submit = async (values: V) => {
-    setBusy(true);
+    props.setBusy(true);
     try {
       await props.onSubmit(values);
       props.onClose();
@@ -41,16 +50,29 @@ export function FormModal<V extends object>(props: FormModalProps<V>) {
           : undefined,
       });
     } finally {
-      setBusy(false);
+      props.setBusy(false);
     }
   };
+
+  return (
+    <Form<V> form={form} layout="vertical" initialValues={props.initialValues} onFinish={submit} preserve={false} style={{ marginTop: 12 }}>
+      {typeof props.children === 'function' ? props.children(form) : props.children}
+    </Form>
+  );
+}
+
+/** A dialog holding one form: submit on OK, errors shown in place, closed on success. */
+export function FormModal<V extends object>(props: FormModalProps<V>) {
+  const t = useT();
+  const formRef = useRef<FormInstance<V> | null>(null);
+  const [busy, setBusy] = useState(false);
 
   return (
     <Modal
       title={props.title}
       open={props.open}
       onCancel={props.onClose}
-      onOk={() => form.submit()}
+      onOk={() => formRef.current?.submit()}
       okText={props.okText ?? t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={busy}
@@ -58,16 +80,7 @@ export function FormModal<V extends object>(props: FormModalProps<V>) {
       width={props.width}
       data-testid={props.testId}
     >
-      <Form<V>
-        form={form}
-        layout="vertical"
-        initialValues={props.initialValues}
-        onFinish={submit}
-        preserve={false}
-        style={{ marginTop: 12 }}
-      >
-        {typeof props.children === 'function' ? props.children(form) : props.children}
-      </Form>
+      <FormBody<V> {...props} formRef={formRef} setBusy={setBusy} />
     </Modal>
   );
 }

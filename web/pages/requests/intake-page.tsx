@@ -33,8 +33,9 @@ import { formatDateTime } from '../../app/format';
 import { useErrorReporter } from '../../app/forms';
 import { useT, useTx } from '../../app/i18n';
 import { epochOf, pickerNow } from '../../app/picker-time';
-import type { Channel, Kind, PhraseScenario, RequestCreate, RequestDetail, UnitDetail, Urgency } from '../../app/types';
+import type { Channel, Kind, PhraseScenario, RepairScope, RequestCreate, RequestDetail, UnitDetail, Urgency } from '../../app/types';
 import { PhrasePanel, PhraseText, scenariosFor } from './phrase-panel';
+import { WarrantyNotice } from './warranty-notice';
 
 /** The server's phone rule (phoneString): mainland mobile, or a landline with its area code. */
 const PHONE_RE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
@@ -51,6 +52,8 @@ interface IntakeValues {
   requesterName?: string;
   requesterPhone?: string;
   category?: string[];
+  /** Only decides the warranty advice shown while registering; toBody leaves it out, the API has no such field yet. */
+  repairScope: RepairScope;
   urgency: Urgency;
   location?: string;
   preferredTime?: string;
@@ -224,6 +227,7 @@ export default function IntakePage() {
       who: 'resident',
       unitId: params.get('unitId') ?? undefined,
       urgency: 'normal',
+      repairScope: 'in_unit',
       inquiryMode: 'answer',
       photos: [],
       // From the call log: the caller's number, and the person types nothing twice.
@@ -241,6 +245,8 @@ export default function IntakePage() {
   const personId = Form.useWatch('requesterPersonId', form);
   const inquiryMode = Form.useWatch('inquiryMode', form) ?? 'answer';
   const chosenProject = Form.useWatch('projectId', form);
+  const categoryPath = Form.useWatch('category', form);
+  const repairScope = Form.useWatch('repairScope', form) ?? 'in_unit';
   const anonymous = ANONYMOUS_KINDS.includes(kind) && anonymousOn;
 
   const unit = useQuery({
@@ -253,6 +259,9 @@ export default function IntakePage() {
   const onlyProject = projects.data?.length === 1 ? projects.data[0]?.id : undefined;
   const projectId = (who === 'resident' && !anonymous ? unit.data?.projectId : undefined) ?? chosenProject ?? onlyProject;
   const departments = useDepartments(projectId);
+  const categoryId = categoryPath?.length ? categoryPath[categoryPath.length - 1] : undefined;
+  // The warranty runs from the unit's handover: it can only be judged for a resident's unit.
+  const warrantyUnit = kind === 'repair' && who === 'resident' ? unit.data : undefined;
 
   const pickOccupant = (pid: string) => {
     const o = unit.data?.occupants.find((x) => x.personId === pid);
@@ -469,6 +478,27 @@ export default function IntakePage() {
                     </Form.Item>
                   </Col>
                 </Row>
+                {kind === 'repair' && who === 'resident' ? (
+                  <Form.Item name="repairScope" label={t('intake.repairScope')}>
+                    <Radio.Group
+                      options={[
+                        { value: 'in_unit', label: t('intake.scopeInUnit') },
+                        { value: 'common', label: t('intake.scopeCommon') },
+                      ]}
+                      data-testid="intake-repair-scope"
+                    />
+                  </Form.Item>
+                ) : null}
+                {warrantyUnit && categoryId ? (
+                  <WarrantyNotice
+                    unitId={warrantyUnit.id}
+                    projectId={warrantyUnit.projectId}
+                    projectName={warrantyUnit.projectName}
+                    scope={repairScope}
+                    categoryId={categoryId}
+                    categoryName={categories.data?.find((c) => c.id === categoryId)?.name ?? ''}
+                  />
+                ) : null}
                 <Form.Item
                   name="content"
                   label={t('request.content')}

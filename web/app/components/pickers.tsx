@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { type QueryKey, useQuery } from '@tanstack/react-query';
 import { Select, type SelectProps } from 'antd';
 import { type CSSProperties, useEffect, useState } from 'react';
 import { api } from '../api';
@@ -57,27 +57,40 @@ export function ProjectMultiSelect(props: ValueProps<string[]>) {
   );
 }
 
-/** Picks a unit by typing its number, a name or a phone, as at the counter. */
-export function UnitPicker(props: ValueProps<string> & { projectId?: string }) {
+type Option = { value: string; label: string };
+
+/**
+ * A select that searches the server as the user types. The current value is
+ * fetched on its own, so it keeps its label when it is not among the hits.
+ */
+function RemotePicker<V extends string | undefined, H, C extends { id: string }>(
+  props: ValueProps<V> & {
+    searchKey(q: string): QueryKey;
+    search(q: string): Promise<H>;
+    hitOptions(hits: NoInfer<H>): Option[];
+    currentKey: QueryKey;
+    fetchCurrent(id: string): Promise<C>;
+    label(current: NoInfer<C>): string;
+    defaultPlaceholder: string;
+  },
+) {
   const t = useT();
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
   const hits = useQuery({
-    queryKey: ['lookup', q, props.projectId ?? null],
-    queryFn: () => api.get<{ items: LookupHit[] }>('/api/lookup', { q, projectId: props.projectId }),
+    queryKey: props.searchKey(q),
+    queryFn: () => props.search(q),
     enabled: q.length > 0,
   });
   const current = useQuery({
-    queryKey: ['unit', props.value],
-    queryFn: () => api.get<UnitDetail>(`/api/units/${props.value}`),
+    queryKey: props.currentKey,
+    queryFn: () => props.fetchCurrent(props.value as string),
     enabled: !!props.value,
   });
-  const options = (hits.data?.items ?? []).map((h) => ({
-    value: h.unit.id,
-    label: `${h.unit.projectName} ${h.unit.number}`,
-  }));
-  if (current.data && !options.some((o) => o.value === current.data.id)) {
-    options.unshift({ value: current.data.id, label: `${current.data.projectName} ${current.data.number}` });
+  const options = hits.data ? props.hitOptions(hits.data) : [];
+  const cur = current.data;
+  if (cur && !options.some((o) => o.value === cur.id)) {
+    options.unshift({ value: cur.id, label: props.label(cur) });
   }
   return (
     <Select
@@ -86,73 +99,63 @@ export function UnitPicker(props: ValueProps<string> & { projectId?: string }) {
       onChange={props.onChange}
       options={options}
       loading={hits.isFetching}
-      placeholder={props.placeholder ?? t('picker.unit')}
+      placeholder={props.placeholder ?? props.defaultPlaceholder}
       notFoundContent={q ? t('common.noMatch') : t('picker.typeToSearch')}
       allowClear={props.allowClear}
+    />
+  );
+}
+
+const unitLabel = (u: { projectName: string; number: string }) => `${u.projectName} ${u.number}`;
+const personLabel = (p: { name: string; phone: string }) => `${p.name} ${p.phone}`;
+const staffLabel = (s: { name: string; departmentName: string }) => `${s.name} · ${s.departmentName}`;
+
+/** Picks a unit by typing its number, a name or a phone, as at the counter. */
+export function UnitPicker(props: ValueProps<string> & { projectId?: string }) {
+  const t = useT();
+  const { projectId, ...rest } = props;
+  return (
+    <RemotePicker
+      {...rest}
+      searchKey={(q) => ['lookup', q, projectId ?? null]}
+      search={(q: string) => api.get<{ items: LookupHit[] }>('/api/lookup', { q, projectId })}
+      hitOptions={(d) => d.items.map((h) => ({ value: h.unit.id, label: unitLabel(h.unit) }))}
+      currentKey={['unit', props.value]}
+      fetchCurrent={(id: string) => api.get<UnitDetail>(`/api/units/${id}`)}
+      label={unitLabel}
+      defaultPlaceholder={t('picker.unit')}
     />
   );
 }
 
 export function PersonPicker(props: ValueProps<string | undefined>) {
   const t = useT();
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), 250);
-  const hits = useQuery({
-    queryKey: ['people', 'pick', q],
-    queryFn: () => api.get<Page<Omit<Person, 'units'>>>('/api/people', { q, limit: 20 }),
-    enabled: q.length > 0,
-  });
-  const current = useQuery({
-    queryKey: ['person', props.value],
-    queryFn: () => api.get<Person>(`/api/people/${props.value}`),
-    enabled: !!props.value,
-  });
-  const options = (hits.data?.items ?? []).map((p) => ({ value: p.id, label: `${p.name} ${p.phone}` }));
-  if (current.data && !options.some((o) => o.value === current.data.id)) {
-    options.unshift({ value: current.data.id, label: `${current.data.name} ${current.data.phone}` });
-  }
   return (
-    <Select
-      showSearch={{ filterOption: false, onSearch: setSearch }}
-      value={props.value}
-      onChange={props.onChange}
-      options={options}
-      loading={hits.isFetching}
-      placeholder={props.placeholder ?? t('picker.person')}
-      notFoundContent={q ? t('common.noMatch') : t('picker.typeToSearch')}
-      allowClear={props.allowClear}
+    <RemotePicker
+      {...props}
+      searchKey={(q) => ['people', 'pick', q]}
+      search={(q: string) => api.get<Page<Omit<Person, 'units'>>>('/api/people', { q, limit: 20 })}
+      hitOptions={(d) => d.items.map((p) => ({ value: p.id, label: personLabel(p) }))}
+      currentKey={['person', props.value]}
+      fetchCurrent={(id: string) => api.get<Person>(`/api/people/${id}`)}
+      label={personLabel}
+      defaultPlaceholder={t('picker.person')}
     />
   );
 }
 
 export function StaffPicker(props: ValueProps<string | undefined>) {
   const t = useT();
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), 250);
-  const hits = useQuery({
-    queryKey: ['staff', 'pick', q],
-    queryFn: () => api.get<Page<Staff>>('/api/staff', { q, limit: 20 }),
-    enabled: q.length > 0,
-  });
-  const current = useQuery({
-    queryKey: ['staff', props.value],
-    queryFn: () => api.get<Staff>(`/api/staff/${props.value}`),
-    enabled: !!props.value,
-  });
-  const options = (hits.data?.items ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${s.departmentName}` }));
-  if (current.data && !options.some((o) => o.value === current.data.id)) {
-    options.unshift({ value: current.data.id, label: `${current.data.name} · ${current.data.departmentName}` });
-  }
   return (
-    <Select
-      showSearch={{ filterOption: false, onSearch: setSearch }}
-      value={props.value}
-      onChange={props.onChange}
-      options={options}
-      loading={hits.isFetching}
-      placeholder={props.placeholder ?? t('picker.staff')}
-      notFoundContent={q ? t('common.noMatch') : t('picker.typeToSearch')}
-      allowClear={props.allowClear}
+    <RemotePicker
+      {...props}
+      searchKey={(q) => ['staff', 'pick', q]}
+      search={(q: string) => api.get<Page<Staff>>('/api/staff', { q, limit: 20 })}
+      hitOptions={(d) => d.items.map((s) => ({ value: s.id, label: staffLabel(s) }))}
+      currentKey={['staff', props.value]}
+      fetchCurrent={(id: string) => api.get<Staff>(`/api/staff/${id}`)}
+      label={staffLabel}
+      defaultPlaceholder={t('picker.staff')}
     />
   );
 }

@@ -1,13 +1,8 @@
-import { PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, DatePicker, Row, Statistic, Table, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useSearchParams } from 'react-router';
+import { Alert, Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import { api } from '../../app/api';
-import { PageHeader } from '../../app/components/page-header';
-import { ProjectSelect } from '../../app/components/pickers';
-import { useProjects } from '../../app/data';
-import { formatDateTime, formatMonth } from '../../app/format';
+import { ReportHeader, useReportMonth } from '../../app/components/report-header';
+import { formatDateTime } from '../../app/format';
 import { errorText } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import type { CallReport } from '../../app/types';
@@ -17,25 +12,13 @@ const percent = (share: number | null) => (share === null ? '—' : `${(share * 
 /** R-IN-6: the month's calls, with the rings-before-answer figure against its target (answer within three rings). */
 export default function CallReportPage() {
   const t = useT();
-  const projects = useProjects();
-  const [params, setParams] = useSearchParams();
-  const projectId = params.get('projectId') ?? projects.data?.[0]?.id;
-  const month = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? (params.get('month') as string) : formatMonth(Date.now());
+  const selection = useReportMonth();
+  const { projectId, month } = selection;
   const report = useQuery({
     queryKey: ['report', 'calls', projectId, month],
     queryFn: () => api.get<CallReport>('/api/reports/calls', { projectId, month }),
     enabled: !!projectId,
   });
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
   const r = report.data;
   const inc = r?.incoming;
   const figure = (title: string, value: string | number | undefined, testId?: string) => (
@@ -48,26 +31,7 @@ export default function CallReportPage() {
 
   return (
     <div className="report">
-      <div className="no-print">
-        <PageHeader
-          title={t('callReport.title')}
-          sub={t('callReport.sub')}
-          extra={
-            <>
-              <ProjectSelect value={projectId} onChange={(id) => set('projectId', id)} />
-              <DatePicker
-                picker="month"
-                allowClear={false}
-                value={dayjs(`${month}-01`)}
-                onChange={(d) => d && set('month', d.format('YYYY-MM'))}
-              />
-              <Button icon={<PrinterOutlined />} onClick={() => window.print()} disabled={!r}>
-                {t('common.print')}
-              </Button>
-            </>
-          }
-        />
-      </div>
+      <ReportHeader title={t('callReport.title')} sub={t('callReport.sub')} selection={selection} canPrint={!!r} />
       <h1 className="print-only print-title">{t('callReport.printTitle', { project: r?.projectName ?? '', month })}</h1>
       {report.isError ? <Alert type="error" showIcon title={errorText(report.error, t)} /> : null}
       <Row gutter={[12, 12]}>

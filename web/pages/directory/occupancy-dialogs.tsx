@@ -1,8 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { DatePicker, Form, Select, Typography } from 'antd';
+import { DatePicker, Form, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../app/api';
 import { FormModal } from '../../app/components/form-modal';
+import { useInvalidateOccupancy, ymd } from '../../app/components/occupancy-table';
 import { PersonPicker, UnitPicker } from '../../app/components/pickers';
 import { useT } from '../../app/i18n';
 import type { Relation } from '../../app/types';
@@ -12,54 +12,6 @@ export const RELATION_OPTIONS: Relation[] = ['owner', 'tenant', 'family', 'agent
 export function useRelationOptions() {
   const t = useT();
   return RELATION_OPTIONS.map((r) => ({ value: r, label: t(`relation.${r}`) }));
-}
-
-/** Current relations first; ended ones stay visible below them. */
-export function currentFirst<T extends { endDate: string | null }>(rows: T[]): T[] {
-  return [...rows].sort((a, b) => Number(a.endDate !== null) - Number(b.endDate !== null));
-}
-
-const ymd = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : undefined);
-
-/** After a relation changes, both sides of it (the unit and the person) are stale. */
-export function useInvalidateOccupancy() {
-  const qc = useQueryClient();
-  return () =>
-    Promise.all([
-      qc.invalidateQueries({ queryKey: ['unit'] }),
-      qc.invalidateQueries({ queryKey: ['person'] }),
-      qc.invalidateQueries({ queryKey: ['lookup'] }),
-    ]);
-}
-
-interface EndTarget {
-  occupancyId: string;
-  version: number;
-  who: string;
-}
-
-export function EndOccupancyModal({ target, onClose }: { target: EndTarget | null; onClose(): void }) {
-  const t = useT();
-  const invalidate = useInvalidateOccupancy();
-  return (
-    <FormModal<{ endDate: Dayjs }>
-      title={t('occupancy.endTitle')}
-      open={!!target}
-      onClose={onClose}
-      initialValues={{ endDate: dayjs() }}
-      okText={t('occupancy.endConfirm')}
-      onSubmit={async (v) => {
-        if (!target) return;
-        await api.patch(`/api/occupancies/${target.occupancyId}`, { version: target.version, endDate: ymd(v.endDate) });
-        await invalidate();
-      }}
-    >
-      <Typography.Paragraph>{target ? t('occupancy.endBody', { who: target.who }) : null}</Typography.Paragraph>
-      <Form.Item name="endDate" label={t('field.endDate')} rules={[{ required: true, message: t('form.required') }]}>
-        <DatePicker style={{ width: '100%' }} />
-      </Form.Item>
-    </FormModal>
-  );
 }
 
 interface AddValues {

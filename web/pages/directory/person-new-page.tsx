@@ -3,12 +3,13 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../app/api';
+import { useInvalidateOccupancy } from '../../app/components/occupancy-table';
 import { PageHeader } from '../../app/components/page-header';
 import { UnitPicker } from '../../app/components/pickers';
 import { useErrorReporter } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import type { IdType, Person, Relation } from '../../app/types';
-import { useInvalidateOccupancy, useRelationOptions } from './occupancy-dialogs';
+import { useRelationOptions } from './occupancy-dialogs';
 import { PersonFields } from './person-fields';
 
 interface Values {

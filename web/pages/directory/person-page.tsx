@@ -1,19 +1,20 @@
 import { EditOutlined, EyeOutlined, HomeOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../app/components/form-modal';
 import { HistoryTimeline } from '../../app/components/history-timeline';
+import { OccupancyTable } from '../../app/components/occupancy-table';
 import { PageHeader } from '../../app/components/page-header';
-import { PlateTags, RelationTag } from '../../app/components/tags';
+import { PlateTags } from '../../app/components/tags';
 import { keys } from '../../app/data';
 import { errorText, useErrorReporter } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import type { IdType, Person, PersonUnit } from '../../app/types';
-import { AddOccupancyModal, currentFirst, EndOccupancyModal } from './occupancy-dialogs';
+import { AddOccupancyModal } from './occupancy-dialogs';
 import { PersonFields } from './person-fields';
 
 interface EditValues {
@@ -98,7 +99,6 @@ export default function PersonPage() {
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
-  const [ending, setEnding] = useState<PersonUnit | null>(null);
   const q = useQuery({ queryKey: keys.person(id), queryFn: () => api.get<Person>(`/api/people/${id}`) });
 
   if (q.isPending) return <Skeleton active />;
@@ -149,52 +149,19 @@ export default function PersonPage() {
               ]}
             />
           </Card>
-          <Card size="small" title={t('person.units')} className="section">
-            <Table<PersonUnit>
-              size="small"
-              rowKey="occupancyId"
-              dataSource={currentFirst(p.units)}
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-              rowClassName={(o) => (o.endDate ? 'row-ended' : '')}
-              columns={[
-                {
-                  title: t('field.unit'),
-                  dataIndex: 'unitNumber',
-                  render: (_, o) => <Link to={`/units/${o.unitId}`}>{o.unitNumber}</Link>,
-                },
-                { title: t('field.project'), dataIndex: 'projectName' },
-                {
-                  title: t('field.relation'),
-                  dataIndex: 'relation',
-                  render: (_, o) => (
-                    <>
-                      <RelationTag relation={o.relation} />
-                      {o.endDate ? <Tag>{t('occupancy.ended')}</Tag> : null}
-                    </>
-                  ),
-                },
-                { title: t('field.startDate'), dataIndex: 'startDate' },
-                { title: t('field.endDate'), dataIndex: 'endDate', render: (v: string | null) => v ?? '—' },
-                { title: t('field.moveInDate'), dataIndex: 'moveInDate', render: (v: string | null) => v ?? '—' },
-                ...(writable
-                  ? [
-                      {
-                        title: t('common.actions'),
-                        key: 'actions',
-                        fixed: 'right' as const,
-                        render: (_: unknown, o: PersonUnit) =>
-                          o.endDate ? null : (
-                            <Button size="small" type="link" danger onClick={() => setEnding(o)}>
-                              {t('occupancy.end')}
-                            </Button>
-                          ),
-                      },
-                    ]
-                  : []),
-              ]}
-            />
-          </Card>
+          <OccupancyTable<PersonUnit>
+            title={t('person.units')}
+            rows={p.units}
+            who={(o) => `${p.name} · ${o.unitNumber}`}
+            lead={[
+              {
+                title: t('field.unit'),
+                dataIndex: 'unitNumber',
+                render: (_, o) => <Link to={`/units/${o.unitId}`}>{o.unitNumber}</Link>,
+              },
+              { title: t('field.project'), dataIndex: 'projectName' },
+            ]}
+          />
         </Col>
         <Col xs={24} xl={8}>
           <HistoryTimeline queryKey={keys.personHistory(id)} path={`/api/people/${id}/history`} />
@@ -225,10 +192,6 @@ export default function PersonPage() {
         <PersonFields idHint={t('person.idNumberKeep', { masked: p.idNumber || '—' })} />
       </FormModal>
       <AddOccupancyModal open={adding} onClose={() => setAdding(false)} personId={p.id} />
-      <EndOccupancyModal
-        target={ending ? { occupancyId: ending.occupancyId, version: ending.version, who: `${p.name} · ${ending.unitNumber}` } : null}
-        onClose={() => setEnding(null)}
-      />
     </div>
   );
 }

@@ -1,20 +1,21 @@
 import { EditOutlined, FileAddOutlined, LinkOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Select, Skeleton, Table, Tag } from 'antd';
-import { type HTMLAttributes, useState } from 'react';
+import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Select, Skeleton } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../app/components/form-modal';
 import { HistoryTimeline } from '../../app/components/history-timeline';
+import { OccupancyTable } from '../../app/components/occupancy-table';
 import { PageHeader } from '../../app/components/page-header';
-import { PlateTags, RelationTag, UnitStatusTag } from '../../app/components/tags';
+import { PlateTags, UnitStatusTag } from '../../app/components/tags';
 import { keys } from '../../app/data';
 import { formatArea } from '../../app/format';
 import { errorText } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import type { Occupant, UnitDetail, UnitStatus } from '../../app/types';
-import { AddOccupancyModal, currentFirst, EndOccupancyModal } from './occupancy-dialogs';
+import { AddOccupancyModal } from './occupancy-dialogs';
 import { UnitRequests } from './unit-requests';
 
 const STATUSES: UnitStatus[] = ['occupied', 'vacant', 'custody', 'decorating'];
@@ -41,7 +42,6 @@ export default function UnitPage() {
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
-  const [ending, setEnding] = useState<Occupant | null>(null);
   const q = useQuery({ queryKey: keys.unit(id), queryFn: () => api.get<UnitDetail>(`/api/units/${id}`) });
 
   if (q.isPending) return <Skeleton active />;
@@ -106,55 +106,24 @@ export default function UnitPage() {
               ]}
             />
           </Card>
-          <Card size="small" title={t('unit.occupants')} className="section">
-            <Table<Occupant>
-              size="small"
-              rowKey="occupancyId"
-              dataSource={currentFirst(u.occupants)}
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-              locale={{ emptyText: t('lookup.noOccupants') }}
-              onRow={() => ({ 'data-testid': 'occupant-row' }) as HTMLAttributes<HTMLElement>}
-              rowClassName={(o) => (o.endDate ? 'row-ended' : '')}
-              columns={[
-                {
-                  title: t('field.personName'),
-                  dataIndex: 'name',
-                  render: (_, o) => <Link to={`/people/${o.personId}`}>{o.name}</Link>,
-                },
-                {
-                  title: t('field.relation'),
-                  dataIndex: 'relation',
-                  render: (_, o) => (
-                    <>
-                      <RelationTag relation={o.relation} />
-                      {o.endDate ? <Tag>{t('occupancy.ended')}</Tag> : null}
-                    </>
-                  ),
-                },
-                { title: t('field.phone'), dataIndex: 'phone' },
-                { title: t('field.plates'), dataIndex: 'plates', render: (_, o) => <PlateTags plates={o.plates} /> },
-                { title: t('field.startDate'), dataIndex: 'startDate' },
-                { title: t('field.endDate'), dataIndex: 'endDate', render: (v: string | null) => v ?? '—' },
-                { title: t('field.moveInDate'), dataIndex: 'moveInDate', render: (v: string | null) => v ?? '—' },
-                ...(writable
-                  ? [
-                      {
-                        title: t('common.actions'),
-                        key: 'actions',
-                        fixed: 'right' as const,
-                        render: (_: unknown, o: Occupant) =>
-                          o.endDate ? null : (
-                            <Button size="small" type="link" danger onClick={() => setEnding(o)}>
-                              {t('occupancy.end')}
-                            </Button>
-                          ),
-                      },
-                    ]
-                  : []),
-              ]}
-            />
-          </Card>
+          <OccupancyTable<Occupant>
+            title={t('unit.occupants')}
+            rows={u.occupants}
+            who={(o) => `${o.name} · ${u.number}`}
+            emptyText={t('lookup.noOccupants')}
+            rowTestId="occupant-row"
+            lead={[
+              {
+                title: t('field.personName'),
+                dataIndex: 'name',
+                render: (_, o) => <Link to={`/people/${o.personId}`}>{o.name}</Link>,
+              },
+            ]}
+            details={[
+              { title: t('field.phone'), dataIndex: 'phone' },
+              { title: t('field.plates'), dataIndex: 'plates', render: (_, o) => <PlateTags plates={o.plates} /> },
+            ]}
+          />
           {can('request.read') ? <UnitRequests unitId={u.id} /> : null}
         </Col>
         <Col xs={24} xl={8}>
@@ -188,10 +157,6 @@ export default function UnitPage() {
         </Form.Item>
       </FormModal>
       <AddOccupancyModal open={adding} onClose={() => setAdding(false)} unitId={u.id} />
-      <EndOccupancyModal
-        target={ending ? { occupancyId: ending.occupancyId, version: ending.version, who: `${ending.name} · ${u.number}` } : null}
-        onClose={() => setEnding(null)}
-      />
     </div>
   );
 }

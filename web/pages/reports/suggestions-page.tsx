@@ -1,13 +1,9 @@
-import { PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, DatePicker, Empty, Row, Statistic, Table, Tag } from 'antd';
-import dayjs from 'dayjs';
-import { Link, useSearchParams } from 'react-router';
+import { Alert, Card, Col, Empty, Row, Statistic, Table, Tag } from 'antd';
+import { Link } from 'react-router';
 import { api } from '../../app/api';
-import { PageHeader } from '../../app/components/page-header';
-import { ProjectSelect } from '../../app/components/pickers';
-import { useProjects } from '../../app/data';
-import { formatDateTime, formatMonth } from '../../app/format';
+import { ReportHeader, useReportMonth } from '../../app/components/report-header';
+import { formatDateTime } from '../../app/format';
 import { errorText } from '../../app/forms';
 import { useTx } from '../../app/i18n';
 import type { SuggestionReport } from '../../app/types';
@@ -15,51 +11,20 @@ import type { SuggestionReport } from '../../app/types';
 /** R-SR-2: the month's suggestions, counted by category, with handling and reply, for the monthly report. */
 export default function SuggestionsReportPage() {
   const { t, tx } = useTx();
-  const projects = useProjects();
-  const [params, setParams] = useSearchParams();
-  const projectId = params.get('projectId') ?? projects.data?.[0]?.id;
-  const month = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? (params.get('month') as string) : formatMonth(Date.now());
+  const selection = useReportMonth();
+  const { projects, projectId, month } = selection;
   const projectName = projects.data?.find((p) => p.id === projectId)?.name ?? '';
   const report = useQuery({
     queryKey: ['report', 'suggestions', projectId, month],
     queryFn: () => api.get<SuggestionReport>('/api/reports/suggestions', { projectId, month }),
     enabled: !!projectId,
   });
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
   const r = report.data;
   const categories = Object.entries(r?.byCategory ?? {}).sort((a, b) => b[1] - a[1]);
 
   return (
     <div className="report">
-      <div className="no-print">
-        <PageHeader
-          title={t('suggestions.title')}
-          sub={t('suggestions.sub')}
-          extra={
-            <>
-              <ProjectSelect value={projectId} onChange={(id) => set('projectId', id)} />
-              <DatePicker
-                picker="month"
-                allowClear={false}
-                value={dayjs(`${month}-01`)}
-                onChange={(d) => d && set('month', d.format('YYYY-MM'))}
-              />
-              <Button icon={<PrinterOutlined />} onClick={() => window.print()} disabled={!r} data-testid="print">
-                {t('common.print')}
-              </Button>
-            </>
-          }
-        />
-      </div>
+      <ReportHeader title={t('suggestions.title')} sub={t('suggestions.sub')} selection={selection} canPrint={!!r} printTestId="print" />
       <h1 className="print-only print-title">{t('suggestions.printTitle', { project: projectName, month })}</h1>
       {report.isError ? <Alert type="error" showIcon title={errorText(report.error, t)} /> : null}
       <Row gutter={[12, 12]} className="report-figures">

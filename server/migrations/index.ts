@@ -4,6 +4,7 @@ import * as m0002 from './0002_requests.ts';
 import * as m0003 from './0003_request_closed_index.ts';
 import * as m0004 from './0004_repair_prices.ts';
 import * as m0005 from './0005_company_wide_lists.ts';
+import * as m0006 from './0006_repair_orders.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, WuyeMigration> = {
   '0003_request_closed_index': m0003,
   '0004_repair_prices': m0004,
   '0005_company_wide_lists': m0005,
+  '0006_repair_orders': m0006,
 };

@@ -44,6 +44,7 @@ describeEachDb('request history: tampering in SQL is detected by `wuye audit ver
           location: '3栋',
           content,
           urgency: 'normal',
+          repairScope: 'in_unit',
           preferredTime: '',
           photoIds: [],
           readBackConfirmed: true,

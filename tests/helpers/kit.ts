@@ -270,6 +270,7 @@ export async function makeKitFactory(ctx: AppContext) {
         location: '',
         content: `工厂事项 ${next()}`,
         urgency: 'normal',
+        repairScope: 'in_unit',
         preferredTime: '',
         photoIds: [],
         readBackConfirmed: true,

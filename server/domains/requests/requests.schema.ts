@@ -16,6 +16,7 @@ export const RequestCreate = z
     content: z.string().trim().min(1, '请填写事项内容').max(4000),
     categoryId: z.string().min(1).optional(),
     urgency: z.enum(URGENCIES).default('normal'),
+    repairScope: z.enum(['in_unit', 'common']).default('in_unit').describe('维修部位：室内 / 公共设施（仅维修）'),
     preferredTime: z.string().trim().max(100).default('').describe('方便的时间，如 明天上午'),
     departmentId: z.string().min(1).optional().describe('不填按类型分派默认部门'),
     photoIds: z.array(z.string().min(1)).max(9).default([]),

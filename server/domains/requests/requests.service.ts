@@ -50,7 +50,12 @@ import {
 
 type RequestRow = Selectable<RequestTable>;
 
-const DETAIL_TABLE = { inquiry: 'request_inquiry', suggestion: 'request_suggestion', special: 'request_special' } as const;
+const DETAIL_TABLE = {
+  inquiry: 'request_inquiry',
+  suggestion: 'request_suggestion',
+  special: 'request_special',
+  repair: 'request_repair',
+} as const;
 type DetailKind = keyof typeof DETAIL_TABLE;
 const hasDetail = (k: Kind): k is DetailKind => k in DETAIL_TABLE;
 
@@ -399,7 +404,36 @@ function liveOf(r: Pick<RequestRow, 'id' | 'project_id' | 'department_id' | 'ass
   return { type, requestId: r.id, projectId: r.project_id, departmentId: r.department_id, assigneeId: r.assignee_id, at };
 }
 
-async function insertDetail(tx: Tx, kind: DetailKind, requestId: string) {
+async function insertDetail(tx: Tx, kind: DetailKind, requestId: string, scope: 'in_unit' | 'common' = 'in_unit') {
+  if (kind === 'repair') {
+    await tx
+      .insertInto('request_repair')
+      .values({
+        request_id: requestId,
+        scope,
+        paid: 0,
+        assessment: '',
+        price_item_id: null,
+        quoted_fen: null,
+        agreed_at: null,
+        agreed_via: null,
+        appointment_at: null,
+        informed_at: null,
+        accepted_at: null,
+        departed_at: null,
+        arrived_at: null,
+        findings: '',
+        completed_at: null,
+        materials: '[]',
+        labour_fen: 0,
+        fee_collected_fen: 0,
+        signature_file_id: null,
+        signed_at: null,
+        confirmed_at: null,
+        confirmed_via: null,
+      })
+      .execute();
+  }
   if (kind === 'inquiry')
     await tx.insertInto('request_inquiry').values({ request_id: requestId, promised_at: null, answer: '', answered_at: null }).execute();
   if (kind === 'suggestion')
@@ -529,6 +563,8 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
       await insertDetail(tx, 'suggestion', row.id);
     } else if (input.kind === 'special') {
       await insertDetail(tx, 'special', row.id);
+    } else if (input.kind === 'repair') {
+      await insertDetail(tx, 'repair', row.id, input.repairScope);
     }
     for (const s of init.start) {
       await startDeadline(
@@ -600,6 +636,7 @@ async function command(
   id: string,
   version: number,
   fn: (c: {
+    viewer: Viewer;
     tx: Tx;
     row: RequestRow;
     now: number;
@@ -635,6 +672,7 @@ async function command(
     const pending: Partial<RequestRow> = {};
     const events: RequestEventInput[] = [];
     await fn({
+      viewer,
       tx,
       row: fresh,
       now,
@@ -841,7 +879,8 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
   const r = c.row;
   const kind = r.kind as Kind;
   const fx = def.effects ?? {};
-  const to = stateOf(kind, def.to);
+  const nextStatus = def.to || r.status;
+  const to = stateOf(kind, nextStatus);
   for (const [field, value] of Object.entries(input)) {
     if (field.endsWith('At') && typeof value === 'number' && ['promisedAt', 'scheduledAt', 'dueAt'].includes(field) && value <= c.now) {
       throw fieldError(field, '时间须晚于现在');
@@ -852,6 +891,20 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
     c.set({ assignee_id: input.assigneeId as string });
   }
   const detail: Record<string, unknown> = {};
+  if (def.step) {
+    await def.step({
+      tx: c.tx,
+      dataDir: ctx.dataDir,
+      row: r,
+      input,
+      now: c.now,
+      viewer: c.viewer,
+      set: (f) => {
+        if (f.assignee_id !== undefined) c.set({ assignee_id: f.assignee_id });
+      },
+      detail: (f) => Object.assign(detail, f),
+    });
+  }
   for (const [from, col] of Object.entries(fx.detail ?? {})) if (input[from] !== undefined) detail[col] = input[from];
   for (const col of fx.stampDetail ?? []) detail[col] = c.now;
   if (fx.monthOf) detail.month = toLocalDate(c.now).slice(0, 7);
@@ -878,7 +931,7 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
     }
   }
   if (!to.open) await cancelDeadlines(c.tx, r.id, c.now);
-  c.set({ status: def.to, is_open: to.open ? 1 : 0, closed_at: to.open ? null : c.now });
+  c.set({ status: nextStatus, is_open: to.open ? 1 : 0, closed_at: to.open ? null : c.now });
   await refreshNextDue(c.tx, r.id);
   if (fx.notifySupervisors) {
     const sup = await projectUsersByRole(c.tx, r.project_id, 'service_supervisor');
@@ -904,7 +957,7 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
         .where('request_id', '=', r.id)
         .execute();
   }
-  await c.event({ type: def.action, from: r.status, to: def.to, data: input });
+  await c.event({ type: def.action, from: r.status, to: nextStatus, data: def.action === 'sign' ? { signed: true } : input });
 }
 
 // ---------- deadlines on a request ----------

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { Permission, Role } from '../../platform/access/roles.ts';
-import type { DeadlineRule } from '../../platform/deadlines/deadlines.ts';
+import type { Viewer } from '../../platform/auth/viewer.ts';
+import type { Tx } from '../../platform/db/index.ts';
+import { type DeadlineRule, meetDeadlines } from '../../platform/deadlines/deadlines.ts';
+import { attachToRequest, storeSignature } from '../../platform/files/files.ts';
 import { instant } from '../../platform/http/common.ts';
+import { fieldError, forbidden } from '../../platform/http/errors.ts';
 
 export const KINDS = ['repair', 'complaint', 'inquiry', 'suggestion', 'special'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -84,16 +88,33 @@ export interface Effects {
   notifySupervisors?: string;
 }
 
+/** What a transition's own step may touch: the command's transaction, the row, and the detail row. */
+export interface StepArgs {
+  tx: Tx;
+  dataDir: string;
+  row: { id: string; project_id: string; assignee_id: string | null; status: string };
+  input: Record<string, unknown>;
+  now: number;
+  viewer: Viewer;
+  /** Change the request row (applied with the command). */
+  set(fields: { assignee_id?: string | null }): void;
+  /** Change the kind's detail row. */
+  detail(fields: Record<string, unknown>): void;
+}
+
 export interface TransitionDef {
   action: string;
   label: string;
   from: string[];
+  /** The next status; '' keeps the current one (a step recorded along the way). */
   to: string;
   permission: Permission;
   /** When only some holders of the permission may do it (e.g. the department arranges). */
   roles?: Role[];
   input: z.ZodObject;
   effects?: Effects;
+  /** Rules and records a declared effect cannot express (a price item to check, a signature to store). */
+  step?: (a: StepArgs) => Promise<void>;
 }
 
 export interface WorkflowDef {
@@ -106,13 +127,275 @@ const promisedAt = instant('约定答复时刻');
 /** A required text field; its label becomes the form label through the JSON Schema description. */
 const text = (label: string, max = 2000) => z.string().trim().min(1, `请填写${label}`).max(max).describe(label);
 
+const DISPATCHERS: Role[] = ['receptionist', 'service_supervisor', 'project_manager', 'department_head'];
+const CENTER: Role[] = ['receptionist', 'service_supervisor', 'project_manager'];
+
+/** The technician's own steps are theirs alone: another technician cannot act on the order. */
+async function assigneeOnly({ viewer, row }: StepArgs) {
+  if (viewer.role === 'technician' && row.assignee_id !== viewer.userId) throw forbidden('这张工单不是派给您的');
+}
+
+const fen = (label: string) => z.number().int().min(0, `${label}不能为负`).max(100_000_000).describe(`${label}（分）`);
+
+/**
+ * R-RP-1…6: assess (free by warranty, or quoted from the price list and agreed before any
+ * dispatch), dispatch to a technician or the department pool, the technician's steps on the
+ * phone, the resident's signature (or confirmation later when away), then the service
+ * center confirms and archives. Telling the resident who comes and when meets the 10-minute answer.
+ */
+const REPAIR: WorkflowDef = {
+  kind: 'repair',
+  states: {
+    registered: { label: '已登记，待判定', open: true },
+    quoted: { label: '有偿，待住户同意价格', open: true },
+    to_dispatch: { label: '待派工', open: true },
+    pooled: { label: '待取单', open: true },
+    dispatched: { label: '已派工', open: true },
+    accepted: { label: '已接单', open: true },
+    on_the_way: { label: '在路上', open: true },
+    on_site: { label: '已到场', open: true },
+    completed: { label: '已完工，待签字', open: true },
+    signed: { label: '住户已签字，待确认', open: true },
+    awaiting_confirmation: { label: '住户不在，待服务中心确认', open: true },
+    archived: { label: '已确认归档', open: false },
+    declined: { label: '住户不同意收费', open: false },
+  },
+  transitions: [
+    {
+      action: 'mark_free',
+      label: '判定免费维修',
+      from: ['registered'],
+      to: 'to_dispatch',
+      permission: 'request.handle',
+      roles: CENTER,
+      input: z.object({ scope: z.enum(['in_unit', 'common']).default('in_unit').describe('维修部位'), reason: text('判定依据', 300) }),
+      effects: { detail: { scope: 'scope', reason: 'assessment' } },
+    },
+    {
+      action: 'quote',
+      label: '有偿维修报价（明示收费标准）',
+      from: ['registered'],
+      to: 'quoted',
+      permission: 'request.handle',
+      roles: CENTER,
+      input: z.object({
+        priceItemId: z.string().min(1).max(64).describe('收费项目'),
+        quotedFen: fen('报价').optional(),
+        reason: text('判定依据', 300),
+      }),
+      step: async ({ tx, row, input, detail }) => {
+        const item = await tx
+          .selectFrom('price_items')
+          .select(['project_id', 'price_fen', 'active'])
+          .where('id', '=', input.priceItemId as string)
+          .executeTakeFirst();
+        if (!item || !item.active || (item.project_id !== null && item.project_id !== row.project_id))
+          throw fieldError('priceItemId', '收费项目不存在或已停用');
+        detail({
+          paid: 1,
+          price_item_id: input.priceItemId,
+          quoted_fen: (input.quotedFen as number | undefined) ?? item.price_fen,
+          assessment: input.reason,
+        });
+      },
+    },
+    {
+      action: 'agree',
+      label: '住户同意价格',
+      from: ['quoted'],
+      to: 'to_dispatch',
+      permission: 'request.handle',
+      roles: CENTER,
+      input: z.object({ via: z.enum(['phone', 'counter', 'resident_app']).describe('同意方式') }),
+      effects: { detail: { via: 'agreed_via' }, stampDetail: ['agreed_at'] },
+    },
+    {
+      action: 'decline',
+      label: '住户不同意收费',
+      from: ['quoted'],
+      to: 'declined',
+      permission: 'request.handle',
+      roles: CENTER,
+      input: z.object({ reason: text('原因', 300) }),
+    },
+    {
+      action: 'dispatch',
+      label: '派工',
+      from: ['to_dispatch', 'pooled'],
+      to: 'dispatched',
+      permission: 'request.handle',
+      roles: DISPATCHERS,
+      input: z.object({
+        assigneeId: z.string().min(1).max(64).describe('维修工'),
+        appointmentAt: instant('上门时间'),
+        informed: z.boolean().default(false).describe('已告知住户谁、何时上门'),
+      }),
+      effects: { detail: { appointmentAt: 'appointment_at' } },
+      step: async ({ tx, row, input, now, detail }) => {
+        // Told on the spot who comes and when: that is the 10-minute answer (R-RP-3).
+        if (input.informed) {
+          detail({ informed_at: now });
+          await meetDeadlines(tx, row.id, ['repair.response'], now);
+        }
+      },
+    },
+    {
+      action: 'to_pool',
+      label: '放入部门待取单',
+      from: ['to_dispatch'],
+      to: 'pooled',
+      permission: 'request.handle',
+      roles: DISPATCHERS,
+      input: z.object({}),
+    },
+    {
+      action: 'take',
+      label: '取单',
+      from: ['pooled'],
+      to: 'dispatched',
+      permission: 'request.handle',
+      roles: ['technician'],
+      input: z.object({ appointmentAt: instant('上门时间') }),
+      effects: { detail: { appointmentAt: 'appointment_at' } },
+      step: async ({ viewer, set }) => set({ assignee_id: viewer.userId }),
+    },
+    {
+      action: 'transfer',
+      label: '转派',
+      from: ['dispatched', 'accepted'],
+      to: 'dispatched',
+      permission: 'request.handle',
+      roles: DISPATCHERS,
+      input: z.object({ assigneeId: z.string().min(1).max(64).describe('新的维修工'), reason: text('转派原因', 300) }),
+    },
+    {
+      action: 'inform',
+      label: '已告知住户上门人员和时间',
+      from: ['dispatched', 'accepted', 'on_the_way'],
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ note: z.string().trim().max(300).default('').describe('备注') }),
+      effects: { meet: ['repair.response'], stampDetail: ['informed_at'] },
+    },
+    {
+      action: 'accept',
+      label: '接单',
+      from: ['dispatched'],
+      to: 'accepted',
+      permission: 'request.handle',
+      roles: ['technician'],
+      input: z.object({}),
+      effects: { stampDetail: ['accepted_at'] },
+      step: assigneeOnly,
+    },
+    {
+      action: 'depart',
+      label: '出发',
+      from: ['accepted'],
+      to: 'on_the_way',
+      permission: 'request.handle',
+      roles: ['technician'],
+      input: z.object({}),
+      effects: { stampDetail: ['departed_at'] },
+      step: assigneeOnly,
+    },
+    {
+      action: 'arrive',
+      label: '到场',
+      from: ['on_the_way'],
+      to: 'on_site',
+      permission: 'request.handle',
+      roles: ['technician'],
+      input: z.object({}),
+      effects: { stampDetail: ['arrived_at'] },
+      step: assigneeOnly,
+    },
+    {
+      action: 'findings',
+      label: '现场检查情况',
+      from: ['on_site'],
+      to: '',
+      permission: 'request.handle',
+      roles: ['technician'],
+      input: z.object({ findings: text('检查情况', 1000) }),
+      effects: { detail: { findings: 'findings' } },
+      step: assigneeOnly,
+    },
+    {
+      action: 'complete',
+      label: '完工',
+      from: ['on_site'],
+      to: 'completed',
+      permission: 'request.handle',
+      roles: ['technician'],
+      input: z.object({
+        materials: z
+          .array(
+            z.object({
+              name: text('材料名称', 60),
+              quantity: z.number().positive().max(10000),
+              unit: z.string().trim().max(10).default('个'),
+              priceFen: fen('单价'),
+            }),
+          )
+          .max(50)
+          .default([])
+          .describe('所用材料'),
+        labourFen: fen('人工费').default(0),
+        feeCollectedFen: fen('已收费用').default(0),
+        photoIds: z.array(z.string().min(1).max(64)).max(9).default([]).describe('完工照片'),
+        note: z.string().trim().max(1000).default('').describe('备注'),
+      }),
+      effects: { detail: { labourFen: 'labour_fen', feeCollectedFen: 'fee_collected_fen' }, stampDetail: ['completed_at'] },
+      step: async (a) => {
+        await assigneeOnly(a);
+        a.detail({ materials: JSON.stringify(a.input.materials ?? []) });
+        await attachToRequest(a.tx, (a.input.photoIds as string[]) ?? [], a.row.id, a.viewer.userId, a.row.project_id);
+      },
+    },
+    {
+      action: 'sign',
+      label: '住户签字验收',
+      from: ['completed'],
+      to: 'signed',
+      permission: 'request.handle',
+      roles: ['technician', ...CENTER],
+      input: z.object({ signature: z.string().min(1).max(3_000_000).describe('住户在屏幕上的签名（PNG data URL）') }),
+      step: async (a) => {
+        await assigneeOnly(a);
+        const id = await storeSignature(a.tx, a.dataDir, a.input.signature as string, a.viewer.userId, a.row.id, a.row.project_id, a.now);
+        a.detail({ signature_file_id: id, signed_at: a.now });
+      },
+    },
+    {
+      action: 'resident_absent',
+      label: '住户不在，待服务中心确认',
+      from: ['completed'],
+      to: 'awaiting_confirmation',
+      permission: 'request.handle',
+      roles: ['technician', ...CENTER],
+      input: z.object({ note: z.string().trim().max(300).default('').describe('备注') }),
+      step: assigneeOnly,
+    },
+    {
+      action: 'confirm',
+      label: '回复客服：确认完工并归档',
+      from: ['signed', 'awaiting_confirmation'],
+      to: 'archived',
+      permission: 'request.handle',
+      roles: CENTER,
+      input: z.object({
+        via: z.enum(['phone', 'visit', 'signature']).describe('确认方式'),
+        note: z.string().trim().max(500).default('').describe('备注'),
+      }),
+      effects: { detail: { via: 'confirmed_via' }, stampDetail: ['confirmed_at'] },
+    },
+  ],
+};
+
 export const WORKFLOWS: Record<Kind, WorkflowDef> = {
   // Repairs and complaints get their full flows with their own domains; here they are registered, routed and timed.
-  repair: {
-    kind: 'repair',
-    states: { registered: { label: '已登记', open: true } },
-    transitions: [],
-  },
+  repair: REPAIR,
   complaint: {
     kind: 'complaint',
     states: { registered: { label: '已登记', open: true } },

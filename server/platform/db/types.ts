@@ -439,6 +439,33 @@ export interface PriceItemTable {
   version: number;
 }
 
+export interface RequestRepairTable {
+  request_id: string;
+  /** 'in_unit' | 'common' */
+  scope: string;
+  paid: number;
+  assessment: string;
+  price_item_id: string | null;
+  quoted_fen: number | null;
+  agreed_at: number | null;
+  agreed_via: string | null;
+  appointment_at: number | null;
+  informed_at: number | null;
+  accepted_at: number | null;
+  departed_at: number | null;
+  arrived_at: number | null;
+  findings: string;
+  completed_at: number | null;
+  /** JSON text: [{name, quantity, unit, priceFen}] */
+  materials: string;
+  labour_fen: number;
+  fee_collected_fen: number;
+  signature_file_id: string | null;
+  signed_at: number | null;
+  confirmed_at: number | null;
+  confirmed_via: string | null;
+}
+
 export interface DB {
   companies: CompanyTable;
   projects: ProjectTable;
@@ -473,4 +500,5 @@ export interface DB {
   outbox: OutboxTable;
   job_runs: JobRunTable;
   price_items: PriceItemTable;
+  request_repair: RequestRepairTable;
 }

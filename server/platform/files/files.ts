@@ -128,3 +128,55 @@ export async function requestPhotos(db: Db, requestId: string) {
   const rows = await db.selectFrom('attachments').select('id').where('request_id', '=', requestId).orderBy('created_at').execute();
   return rows.map((r) => ({ id: r.id, ...fileUrls(r.id) }));
 }
+
+/**
+ * Stores a signature drawn on a phone screen (a PNG data URL) inside the caller's
+ * transaction: the signature exists exactly when the step that needed it is recorded.
+ */
+export async function storeSignature(
+  tx: Tx,
+  dataDir: string,
+  dataUrl: string,
+  userId: string,
+  requestId: string,
+  projectId: string,
+  now: number,
+): Promise<string> {
+  const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);
+  if (!m?.[1]) throw fieldError('signature', '签名须为 PNG 图片');
+  const data = Buffer.from(m[1], 'base64');
+  if (data.length < 100 || data.length > 2 * 1024 * 1024) throw fieldError('signature', '签名图片为空或过大');
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    meta = await sharp(data).metadata();
+    await sharp(data).toBuffer();
+  } catch {
+    throw fieldError('signature', '签名图片无法识别，请重新签名');
+  }
+  if (meta.format !== 'png' || !meta.width || !meta.height) throw fieldError('signature', '签名须为 PNG 图片');
+  const id = newId(now);
+  const month = new Date(now).toISOString().slice(0, 7);
+  mkdirSync(join(dataDir, 'files', month), { recursive: true });
+  const path = join('files', month, `${id}.png`);
+  writeFileSync(join(dataDir, path), data);
+  await tx
+    .insertInto('attachments')
+    .values({
+      id,
+      request_id: requestId,
+      project_id: projectId,
+      purpose: 'signature',
+      mime: 'image/png',
+      bytes: data.length,
+      width: meta.width,
+      height: meta.height,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      path,
+      thumb_path: null,
+      original_name: 'signature.png',
+      uploaded_by: userId,
+      created_at: now,
+    })
+    .execute();
+  return id;
+}

@@ -54,7 +54,10 @@ function enumOf(s: JsonSchema): string[] {
 export function fieldsOf(input: unknown): FieldSpec[] {
   const schema = (input ?? {}) as JsonSchema;
   const required = new Set(schema.required ?? []);
-  return Object.entries(schema.properties ?? {}).map(([name, s]) => {
+  // Lists (materials used, photos) have their own pages on the technician's phone; the
+  // generic form leaves them to their defaults rather than offering a text box for them.
+  const entries = Object.entries(schema.properties ?? {}).filter(([, s]) => !typesOf(s).includes('array'));
+  return entries.map(([name, s]) => {
     const types = typesOf(s);
     const numeric = types.includes('integer') || types.includes('number');
     const options = enumOf(s);

@@ -1,15 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { existsSync, statSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -27,8 +21,7 @@ describeEachDb('counter look-up in the browser', (dialect) => {
   let resident: Resident;
 
   beforeAll(async () => {
-    // `npm test` builds the console first; this keeps a direct `vitest run` of this file working too.
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'ensure-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    ensureWebBuilt();
     srv = await startTestServer({ dialect });
     const yghy = srv.demo.projectByCode.YGHY as string;
     login = await srv.makeUser('receptionist', { projectIds: [yghy] });
@@ -59,17 +52,7 @@ describeEachDb('counter look-up in the browser', (dialect) => {
     if (!pick) throw new Error('the demo data has no resident with a distinct phone ending');
     resident = pick;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -120,8 +103,7 @@ describeEachDb('counter look-up in the browser', (dialect) => {
     // a receptionist may not reveal ID numbers: the button is not offered at all
     expect(await page.getByTestId('reveal-id').count()).toBe(0);
 
-    mkdirSync(RESULTS, { recursive: true });
-    const shot = join(RESULTS, dialect === 'sqlite' ? 'counter-lookup.png' : `counter-lookup-${dialect}.png`);
+    const shot = screenshotPath('counter-lookup', dialect);
     await page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);
     expect(statSync(shot).size).toBeGreaterThan(0);

@@ -1,15 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { existsSync, statSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NUMBER = (prefix: string) => new RegExp(`^${prefix}-\\d{4}-\\d{4}$`);
 
 /** Tomorrow 10:00 China time as the picker types it: a promised answer time that is always in the future. */
@@ -20,8 +15,7 @@ function tomorrowTenInChina(): string {
 }
 
 async function shot(page: Page, name: string, dialect: string, fullPage = true) {
-  mkdirSync(RESULTS, { recursive: true });
-  const path = join(RESULTS, dialect === 'sqlite' ? `${name}.png` : `${name}-${dialect}.png`);
+  const path = screenshotPath(name, dialect);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage });
   expect(existsSync(path)).toBe(true);
@@ -43,8 +37,7 @@ describeEachDb('intake and queues in the browser', (dialect) => {
   let unit: { number: string; occupant: string };
 
   beforeAll(async () => {
-    // `npm test` builds the console first; this keeps a direct `vitest run` of this file working too.
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'ensure-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    ensureWebBuilt();
     srv = await startTestServer({ dialect });
     const yghy = srv.demo.projectByCode.YGHY as string;
     // A unit whose number is matched by the look-up alone, with a current occupant to pick as the caller.
@@ -58,17 +51,7 @@ describeEachDb('intake and queues in the browser', (dialect) => {
       .orderBy('units.number')
       .executeTakeFirstOrThrow();
     unit = { number: row.number, occupant: row.name };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -1,15 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { existsSync, statSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function signIn(browser: Browser, srv: TestServer, username: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -27,20 +21,9 @@ describeEachDb('live service-center queue in the browser', (dialect) => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // `npm test` builds the console first; this keeps a direct `vitest run` of this file working too.
-    execFileSync(process.execPath, [join(ROOT, 'scripts', 'ensure-web.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    ensureWebBuilt();
     srv = await startTestServer({ dialect });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -97,8 +80,7 @@ describeEachDb('live service-center queue in the browser', (dialect) => {
     expect(row).toContain('电梯厅顶灯不亮');
     expect(row).toContain('周先生');
 
-    mkdirSync(RESULTS, { recursive: true });
-    const shot = join(RESULTS, dialect === 'sqlite' ? 'live-queue.png' : `live-queue-${dialect}.png`);
+    const shot = screenshotPath('live-queue', dialect);
     await b.page.screenshot({ path: shot, fullPage: true });
     expect(existsSync(shot)).toBe(true);
     expect(statSync(shot).size).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { registerCallRoutes } from './domains/calls/calls.routes.ts';
 import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
 import { registerOrgRoutes } from './domains/org/org.routes.ts';
+import { registerCallbackRoutes } from './domains/repairs/callbacks.routes.ts';
 import { registerPriceRoutes } from './domains/repairs/prices.routes.ts';
 import { registerIntakeConfigRoutes } from './domains/requests/config.routes.ts';
 import { registerRequestRoutes } from './domains/requests/requests.routes.ts';
@@ -184,6 +185,7 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerRequestRoutes(app, ctx);
   registerIntakeConfigRoutes(app, ctx);
   registerPriceRoutes(app, ctx);
+  registerCallbackRoutes(app, ctx);
   registerCallRoutes(app, ctx, { telephonySecret: process.env.TELEPHONY_SECRET ?? '' });
   registerWorklogRoutes(app, ctx);
   registerFileRoutes(app, ctx);

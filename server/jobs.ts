@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { drawWeeklyCallbacks } from './domains/repairs/callbacks.service.ts';
 import { sweepDeadlines } from './domains/requests/requests.service.ts';
 import type { Job } from './platform/jobs/runner.ts';
 import { deliverOutbox } from './platform/notify/notify.ts';
@@ -8,5 +9,7 @@ export function defaultJobs(cfg: Pick<Config, 'sweepMs' | 'outboxMs'>): Job[] {
   return [
     { name: 'deadline-sweep', everyMs: cfg.sweepMs, run: (ctx) => sweepDeadlines(ctx) },
     { name: 'outbox', everyMs: cfg.outboxMs, run: (ctx) => deliverOutbox(ctx) },
+    // Each Monday's first run draws last week's callback sample; later runs find the draw made and pass.
+    { name: 'callback-draw', everyMs: 10 * 60_000, run: (ctx) => drawWeeklyCallbacks(ctx) },
   ];
 }

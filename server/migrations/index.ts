@@ -5,6 +5,7 @@ import * as m0003 from './0003_request_closed_index.ts';
 import * as m0004 from './0004_repair_prices.ts';
 import * as m0005 from './0005_company_wide_lists.ts';
 import * as m0006 from './0006_repair_orders.ts';
+import * as m0007 from './0007_repair_callbacks.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, WuyeMigration> = {
   '0004_repair_prices': m0004,
   '0005_company_wide_lists': m0005,
   '0006_repair_orders': m0006,
+  '0007_repair_callbacks': m0007,
 };

@@ -358,6 +358,40 @@ export async function makeKitFactory(ctx: AppContext) {
       dateCursor += 86400_000;
       return new Date(dateCursor).toISOString().slice(0, 10);
     },
+    /** A repair whose work is done (completed, waiting for the signature), rateable by the kit's resident. */
+    completedRepair: async () => {
+      const id = (await make.request?.({ kind: 'repair' })) as string;
+      await ctx.db.updateTable('requests').set({ status: 'completed' }).where('id', '=', id).execute();
+      await ctx.db.updateTable('request_repair').set({ completed_at: now() }).where('request_id', '=', id).execute();
+      return id;
+    },
+    /** A pending weekly callback task on a completed repair. */
+    callback: async () => {
+      const requestId = (await make.completedRepair?.()) as string;
+      const id = newId();
+      await ctx.db
+        .insertInto('callbacks')
+        .values({
+          id,
+          project_id: project.id,
+          request_id: requestId,
+          kind: 'weekly',
+          draw_id: null,
+          seq: 1,
+          due_at: now() + 86_400_000,
+          status: 'pending',
+          method: null,
+          outcome: null,
+          satisfaction: null,
+          note: '',
+          done_by: null,
+          done_at: null,
+          created_at: now(),
+          version: 1,
+        })
+        .execute();
+      return id;
+    },
     /** An answered incoming call logged by hand at the desk, a minute ago. */
     call: async (o = {}) => {
       const id = newId();

@@ -67,6 +67,8 @@ export { DEMO_PASSWORD };
 export class Client {
   cookies = new Map<string, string>();
   csrf = '';
+  /** Who signed in last, when a test wants to sign in again. */
+  username?: string;
   constructor(readonly base: string) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -111,7 +113,10 @@ export class Client {
   }
   async login(username: string, password: string) {
     const r = await this.post('/api/auth/login', { username, password });
-    if (r.status === 200) this.csrf = r.body.csrfToken;
+    if (r.status === 200) {
+      this.csrf = r.body.csrfToken;
+      this.username = username;
+    }
     return r;
   }
 }

@@ -431,6 +431,14 @@ async function insertDetail(tx: Tx, kind: DetailKind, requestId: string, scope: 
         signed_at: null,
         confirmed_at: null,
         confirmed_via: null,
+        rework_of: null,
+        major_defect: 0,
+        rating_overall: null,
+        rating_speed: null,
+        rating_attitude: null,
+        rating_comment: '',
+        rated_at: null,
+        rated_via: null,
       })
       .execute();
   }
@@ -461,6 +469,127 @@ async function insertDetail(tx: Tx, kind: DetailKind, requestId: string, scope: 
 
 async function departmentByCode(tx: Tx, projectId: string, code: string) {
   return tx.selectFrom('departments').select('id').where('project_id', '=', projectId).where('code', '=', code).executeTakeFirst();
+}
+
+export interface NewRequest {
+  projectId: string;
+  kind: Kind;
+  channel: string;
+  requesterPersonId: string | null;
+  requesterName: string;
+  requesterPhone: string;
+  unitId: string | null;
+  location: string;
+  content: string;
+  categoryId: string | null;
+  urgency: string;
+  preferredTime: string;
+  departmentId: string | null;
+  repairScope?: 'in_unit' | 'common';
+  photoIds: string[];
+  inquiry?: { answer?: string; promisedAt?: number };
+  /** Start in this status instead of the kind's first one (a rework order skips the assessment). */
+  status?: string;
+  /** Repair detail columns set at once (rework_of, assessment). */
+  repair?: { rework_of?: string; assessment?: string };
+  /** Extra deadlines to start with the kind's own. */
+  extraDeadlines?: string[];
+  /** Recorded with the 'created' history event. */
+  eventData?: Record<string, unknown>;
+}
+
+/**
+ * Writes a new request, validated by the caller, inside the caller's transaction: the
+ * register row, its detail row, deadlines, photos, the first history event and the audit event.
+ */
+export async function insertRequest(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  createdBy: string | null,
+  live: LiveEvent[],
+  now: number,
+  n: NewRequest,
+): Promise<RequestRow> {
+  const rules = await deadlineRules(tx, n.projectId);
+  const init = initialOf(n.kind, n);
+  const status = n.status ?? init.status;
+  const departmentId = n.departmentId ?? (await departmentByCode(tx, n.projectId, DEFAULT_DEPARTMENT[n.kind]))?.id ?? null;
+  const number = await nextNumber(tx, n.projectId, n.kind, now);
+  const open = stateOf(n.kind, status).open;
+  const row: RequestRow = {
+    id: newId(now),
+    project_id: n.projectId,
+    number,
+    kind: n.kind,
+    channel: n.channel,
+    status,
+    is_open: open ? 1 : 0,
+    requester_person_id: n.requesterPersonId,
+    requester_name: n.requesterName,
+    requester_phone: n.requesterPhone,
+    unit_id: n.unitId,
+    location: n.location,
+    content: n.content,
+    category_id: n.categoryId,
+    urgency: n.urgency,
+    preferred_time: n.preferredTime,
+    department_id: departmentId,
+    assignee_id: null,
+    next_due_at: NO_DUE,
+    event_n: 0,
+    event_hash: '',
+    created_by: createdBy,
+    created_at: now,
+    updated_at: now,
+    closed_at: open ? null : now,
+    version: 1,
+  };
+  await tx.insertInto('requests').values(row).execute();
+  if (n.kind === 'inquiry') {
+    await tx
+      .insertInto('request_inquiry')
+      .values({
+        request_id: row.id,
+        promised_at: n.inquiry?.answer ? null : (n.inquiry?.promisedAt ?? null),
+        answer: n.inquiry?.answer ?? '',
+        answered_at: n.inquiry?.answer ? now : null,
+      })
+      .execute();
+  } else if (hasDetail(n.kind)) {
+    await insertDetail(tx, n.kind, row.id, n.repairScope);
+  }
+  if (n.kind === 'repair' && n.repair) await tx.updateTable('request_repair').set(n.repair).where('request_id', '=', row.id).execute();
+  for (const s of [...init.start, ...(n.extraDeadlines ?? []).map((kind) => ({ kind, dueAt: undefined }))]) {
+    await startDeadline(
+      tx,
+      { requestId: row.id, projectId: row.project_id, kind: s.kind, rule: rules[s.kind] as DeadlineRule, dueAt: s.dueAt },
+      now,
+    );
+  }
+  await refreshNextDue(tx, row.id);
+  await attachToRequest(tx, n.photoIds, row.id, createdBy ?? '', row.project_id);
+  const data = {
+    number,
+    kind: n.kind,
+    channel: n.channel,
+    requesterName: n.requesterName,
+    requesterPhone: maskPhone(n.requesterPhone),
+    unitId: row.unit_id,
+    content: n.content,
+    categoryId: row.category_id,
+    urgency: n.urgency,
+    preferredTime: n.preferredTime,
+    departmentId,
+    photos: n.photoIds.length,
+    ...(n.inquiry?.answer ? { answer: n.inquiry.answer } : {}),
+    ...(n.inquiry?.promisedAt && !n.inquiry.answer ? { promisedAt: n.inquiry.promisedAt } : {}),
+    ...Object.fromEntries(Object.entries(n.eventData ?? {}).filter(([, v]) => v !== undefined)),
+  };
+  await appendRequestEvent(tx, ctx.dialect, row.id, actor, { type: 'created', to: status, data }, now);
+  await appendAudit(tx, ctx.dialect, actor, { action: 'request.created', entity: 'request', entityId: row.id, after: data }, now);
+  live.push(liveOf(row, 'request.created', now));
+  return row;
 }
 
 /** R-IN-2: one intake for counter and phone. Validates every reference, then writes it all in one transaction. */
@@ -510,71 +639,29 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
     const d = await ctx.db.selectFrom('departments').select('project_id').where('id', '=', input.departmentId).executeTakeFirst();
     if (!d || (d.project_id !== null && d.project_id !== input.projectId)) throw fieldError('departmentId', '部门不存在或不属于该项目');
   }
-  const rules = await deadlineRules(ctx.db, input.projectId);
-  const init = initialOf(input.kind, input);
   const actor = actorOf(viewer);
   const live: LiveEvent[] = [];
-
   const id = await ctx.db.transaction().execute(async (tx) => {
     const now = ctx.clock.now();
-    const departmentId = input.departmentId ?? (await departmentByCode(tx, input.projectId, DEFAULT_DEPARTMENT[input.kind]))?.id ?? null;
-    const number = await nextNumber(tx, input.projectId, input.kind, now);
-    const open = stateOf(input.kind, init.status).open;
-    const row: RequestRow = {
-      id: newId(now),
-      project_id: input.projectId,
-      number,
+    const row = await insertRequest(ctx, tx, actor, viewer.userId, live, now, {
+      projectId: input.projectId,
       kind: input.kind,
       channel: input.channel,
-      status: init.status,
-      is_open: open ? 1 : 0,
-      requester_person_id: input.anonymous ? null : (input.requesterPersonId ?? null),
-      requester_name: name,
-      requester_phone: phone,
-      unit_id: input.anonymous ? null : (input.unitId ?? null),
+      requesterPersonId: input.anonymous ? null : (input.requesterPersonId ?? null),
+      requesterName: name,
+      requesterPhone: phone,
+      unitId: input.anonymous ? null : (input.unitId ?? null),
       location: input.location,
       content: input.content,
-      category_id: input.categoryId ?? null,
+      categoryId: input.categoryId ?? null,
       urgency: input.urgency,
-      preferred_time: input.preferredTime,
-      department_id: departmentId,
-      assignee_id: null,
-      next_due_at: NO_DUE,
-      event_n: 0,
-      event_hash: '',
-      created_by: viewer.userId,
-      created_at: now,
-      updated_at: now,
-      closed_at: open ? null : now,
-      version: 1,
-    };
-    await tx.insertInto('requests').values(row).execute();
-    if (input.kind === 'inquiry') {
-      await tx
-        .insertInto('request_inquiry')
-        .values({
-          request_id: row.id,
-          promised_at: input.inquiry?.answer ? null : (input.inquiry?.promisedAt ?? null),
-          answer: input.inquiry?.answer ?? '',
-          answered_at: input.inquiry?.answer ? now : null,
-        })
-        .execute();
-    } else if (input.kind === 'suggestion') {
-      await insertDetail(tx, 'suggestion', row.id);
-    } else if (input.kind === 'special') {
-      await insertDetail(tx, 'special', row.id);
-    } else if (input.kind === 'repair') {
-      await insertDetail(tx, 'repair', row.id, input.repairScope);
-    }
-    for (const s of init.start) {
-      await startDeadline(
-        tx,
-        { requestId: row.id, projectId: row.project_id, kind: s.kind, rule: rules[s.kind] as DeadlineRule, dueAt: s.dueAt },
-        now,
-      );
-    }
-    await refreshNextDue(tx, row.id);
-    await attachToRequest(tx, input.photoIds, row.id, viewer.userId, row.project_id);
+      preferredTime: input.preferredTime,
+      departmentId: input.departmentId ?? null,
+      repairScope: input.repairScope,
+      photoIds: input.photoIds,
+      inquiry: input.inquiry,
+      eventData: { callId: input.callId ?? null, readBackConfirmed: input.channel === 'portal' ? undefined : true },
+    });
     if (input.callId) {
       const call = await tx
         .selectFrom('calls')
@@ -594,31 +681,10 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
         tx,
         ctx.dialect,
         actor,
-        { action: 'call.linked', entity: 'call', entityId: call.id, after: { requestId: row.id, number } },
+        { action: 'call.linked', entity: 'call', entityId: call.id, after: { requestId: row.id, number: row.number } },
         now,
       );
     }
-    const data = {
-      number,
-      kind: input.kind,
-      channel: input.channel,
-      requesterName: name,
-      requesterPhone: maskPhone(phone),
-      unitId: row.unit_id,
-      content: input.content,
-      categoryId: row.category_id,
-      urgency: input.urgency,
-      preferredTime: input.preferredTime,
-      departmentId,
-      photos: input.photoIds.length,
-      callId: input.callId ?? null,
-      readBackConfirmed: true,
-      ...(input.inquiry?.answer ? { answer: input.inquiry.answer } : {}),
-      ...(input.inquiry?.promisedAt && !input.inquiry.answer ? { promisedAt: input.inquiry.promisedAt } : {}),
-    };
-    await appendRequestEvent(tx, ctx.dialect, row.id, actor, { type: 'created', to: init.status, data }, now);
-    await appendAudit(tx, ctx.dialect, actor, { action: 'request.created', entity: 'request', entityId: row.id, after: data }, now);
-    live.push(liveOf(row, 'request.created', now));
     return row.id;
   });
   ctx.live.publishAll(live);
@@ -630,7 +696,7 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
  * acting at once one wins and the other gets 409 with the current state), then the
  * command's changes, its history event and its audit event, all in one transaction.
  */
-async function command(
+export async function runCommand(
   ctx: AppContext,
   viewer: Viewer,
   id: string,
@@ -757,7 +823,7 @@ export async function act(ctx: AppContext, viewer: Viewer, id: string, action: s
   const { version: _v, ...rest } = body;
   const input = parseInput(def.input, rest) as Record<string, unknown>;
 
-  return command(ctx, viewer, id, version, async (c) => {
+  return runCommand(ctx, viewer, id, version, async (c) => {
     const r = c.row;
     if (!common && !def.from.includes(r.status)) {
       throw ruleViolated(`当前状态“${stateOf(kind, r.status).label}”不能执行“${def.label}”`, 'transition_not_allowed');
@@ -768,7 +834,7 @@ export async function act(ctx: AppContext, viewer: Viewer, id: string, action: s
   });
 }
 
-type Cmd = Parameters<Parameters<typeof command>[4]>[0];
+type Cmd = Parameters<Parameters<typeof runCommand>[4]>[0];
 
 async function commonAction(ctx: AppContext, c: Cmd, action: string, input: Record<string, unknown>) {
   const r = c.row;
@@ -891,18 +957,23 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
     c.set({ assignee_id: input.assigneeId as string });
   }
   const detail: Record<string, unknown> = {};
+  const noted: Record<string, unknown> = {};
   if (def.step) {
     await def.step({
+      ctx,
       tx: c.tx,
       dataDir: ctx.dataDir,
       row: r,
       input,
       now: c.now,
       viewer: c.viewer,
+      actor: c.actor,
+      live: c.live,
       set: (f) => {
         if (f.assignee_id !== undefined) c.set({ assignee_id: f.assignee_id });
       },
       detail: (f) => Object.assign(detail, f),
+      note: (f) => Object.assign(noted, f),
     });
   }
   for (const [from, col] of Object.entries(fx.detail ?? {})) if (input[from] !== undefined) detail[col] = input[from];
@@ -930,8 +1001,11 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
       );
     }
   }
-  if (!to.open) await cancelDeadlines(c.tx, r.id, c.now);
-  c.set({ status: nextStatus, is_open: to.open ? 1 : 0, closed_at: to.open ? null : c.now });
+  // A step recorded along the way ('' target) leaves the status, and a closed request's closing time, as they are.
+  if (def.to) {
+    if (!to.open) await cancelDeadlines(c.tx, r.id, c.now);
+    c.set({ status: nextStatus, is_open: to.open ? 1 : 0, closed_at: to.open ? null : c.now });
+  }
   await refreshNextDue(c.tx, r.id);
   if (fx.notifySupervisors) {
     const sup = await projectUsersByRole(c.tx, r.project_id, 'service_supervisor');
@@ -957,14 +1031,19 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
         .where('request_id', '=', r.id)
         .execute();
   }
-  await c.event({ type: def.action, from: r.status, to: nextStatus, data: def.action === 'sign' ? { signed: true } : input });
+  await c.event({
+    type: def.action,
+    from: r.status,
+    to: nextStatus,
+    data: { ...(def.action === 'sign' ? { signed: true } : input), ...noted },
+  });
 }
 
 // ---------- deadlines on a request ----------
 
 export async function pause(ctx: AppContext, viewer: Viewer, id: string, version: number, reason: string) {
   requireHandle(viewer);
-  return command(ctx, viewer, id, version, async (c) => {
+  return runCommand(ctx, viewer, id, version, async (c) => {
     const paused = await pauseDeadlines(c.tx, id, reason, c.now);
     await refreshNextDue(c.tx, id);
     await c.event({ type: 'deadline_paused', data: { reason, deadlines: paused.map((d) => d.kind) } });
@@ -973,7 +1052,7 @@ export async function pause(ctx: AppContext, viewer: Viewer, id: string, version
 
 export async function resume(ctx: AppContext, viewer: Viewer, id: string, version: number) {
   requireHandle(viewer);
-  return command(ctx, viewer, id, version, async (c) => {
+  return runCommand(ctx, viewer, id, version, async (c) => {
     const resumed = await resumeDeadlines(c.tx, id, c.now);
     await refreshNextDue(c.tx, id);
     await c.event({
@@ -990,7 +1069,7 @@ export async function extend(
   deadlineId: string,
   input: { version: number; newDueAt: number; reason: string; customerToldAt: number },
 ) {
-  return command(ctx, viewer, id, input.version, async (c) => {
+  return runCommand(ctx, viewer, id, input.version, async (c) => {
     const d = await c.tx.selectFrom('deadlines').selectAll().where('id', '=', deadlineId).where('request_id', '=', id).executeTakeFirst();
     if (!d) throw notFound('时限');
     const updated = await extendDeadline(c.tx, d, input, c.now);
@@ -1004,7 +1083,7 @@ export async function extend(
 
 /** R-CP-12: history is never edited; a correction is a new entry pointing at the one it corrects. */
 export async function correct(ctx: AppContext, viewer: Viewer, id: string, input: { version: number; correctsN: number; text: string }) {
-  return command(ctx, viewer, id, input.version, async (c) => {
+  return runCommand(ctx, viewer, id, input.version, async (c) => {
     if (input.correctsN > c.row.event_n) throw fieldError('correctsN', `第 ${input.correctsN} 条记录不存在`);
     await c.event({ type: 'correction', correctsN: input.correctsN, data: { text: input.text } });
   });
@@ -1228,4 +1307,50 @@ export async function breachesOfMonth(ctx: AppContext, viewer: Viewer, projectId
       metAt: r.met_at,
     })),
   };
+}
+
+/**
+ * R-RA-1: a resident reports from the phone for one of their current units. The unit gives
+ * the project; the resident is the requester; the channel is the resident app.
+ */
+export async function createResidentRequest(
+  ctx: AppContext,
+  viewer: Viewer,
+  input: {
+    unitId: string;
+    kind: 'repair' | 'complaint' | 'suggestion';
+    repairScope: 'in_unit' | 'common';
+    categoryId?: string;
+    content: string;
+    location: string;
+    preferredTime: string;
+    photoIds: string[];
+  },
+) {
+  if (!viewer.personId) throw forbidden('账号未关联住户档案，请到服务中心登记');
+  const occ = await currentOccupancies(ctx.db, viewer.personId, ctx.clock.now())
+    .select('project_id')
+    .where('unit_id', '=', input.unitId)
+    .executeTakeFirst();
+  if (!occ) throw fieldError('unitId', '只能为自己的房屋报事');
+  // The resident acts within the unit's project for this one intake.
+  const asResident: Viewer = { ...viewer, projectIds: [occ.project_id] };
+  return createRequest(ctx, asResident, {
+    projectId: occ.project_id,
+    kind: input.kind,
+    channel: 'portal',
+    unitId: input.unitId,
+    requesterPersonId: viewer.personId,
+    requesterName: '',
+    requesterPhone: '',
+    anonymous: false,
+    location: input.location,
+    content: input.content,
+    categoryId: input.categoryId,
+    urgency: 'normal',
+    repairScope: input.repairScope,
+    preferredTime: input.preferredTime,
+    photoIds: input.photoIds,
+    readBackConfirmed: true,
+  });
 }

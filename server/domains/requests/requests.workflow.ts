@@ -1,11 +1,17 @@
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Permission, Role } from '../../platform/access/roles.ts';
+import type { Actor } from '../../platform/audit/audit.ts';
 import type { Viewer } from '../../platform/auth/viewer.ts';
+import type { AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
+import type { RequestTable } from '../../platform/db/types.ts';
 import { type DeadlineRule, meetDeadlines } from '../../platform/deadlines/deadlines.ts';
 import { attachToRequest, storeSignature } from '../../platform/files/files.ts';
 import { instant } from '../../platform/http/common.ts';
 import { fieldError, forbidden } from '../../platform/http/errors.ts';
+import type { LiveEvent } from '../../platform/live/live.ts';
+import { createRework, RATEABLE, recordRating, scheduleFollowUp } from '../repairs/aftercare.ts';
 
 export const KINDS = ['repair', 'complaint', 'inquiry', 'suggestion', 'special'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -56,6 +62,7 @@ export const DEFAULT_RULES: Record<string, DeadlineRule> = {
   'suggestion.reply': { basis: 'working', workingDays: 5, warnLeadMinutes: 240, escalateAfterMinutes: 480 },
   'special.arrange': { basis: 'working', workingDays: 1, warnLeadMinutes: 60, escalateAfterMinutes: 240 },
   'special.reply': { basis: 'working', workingDays: 1, warnLeadMinutes: 60, escalateAfterMinutes: 240 },
+  'repair.callback': { basis: 'calendar', minutes: 24 * 60, warnLeadMinutes: 120, escalateAfterMinutes: 240 },
 };
 
 export const DEADLINE_LABEL: Record<string, string> = {
@@ -65,6 +72,7 @@ export const DEADLINE_LABEL: Record<string, string> = {
   'suggestion.reply': '答复建议',
   'special.arrange': '安排特约服务',
   'special.reply': '回复特约服务结果',
+  'repair.callback': '返修 24 小时内特殊回访',
 };
 
 export interface StateDef {
@@ -90,16 +98,22 @@ export interface Effects {
 
 /** What a transition's own step may touch: the command's transaction, the row, and the detail row. */
 export interface StepArgs {
+  ctx: AppContext;
   tx: Tx;
   dataDir: string;
-  row: { id: string; project_id: string; assignee_id: string | null; status: string };
+  row: Selectable<RequestTable>;
   input: Record<string, unknown>;
   now: number;
   viewer: Viewer;
+  actor: Actor;
+  /** Live events to publish after the commit. */
+  live: LiveEvent[];
   /** Change the request row (applied with the command). */
   set(fields: { assignee_id?: string | null }): void;
   /** Change the kind's detail row. */
   detail(fields: Record<string, unknown>): void;
+  /** Add to the data of the history event the transition records. */
+  note(fields: Record<string, unknown>): void;
 }
 
 export interface TransitionDef {
@@ -134,6 +148,8 @@ const CENTER: Role[] = ['receptionist', 'service_supervisor', 'project_manager']
 async function assigneeOnly({ viewer, row }: StepArgs) {
   if (viewer.role === 'technician' && row.assignee_id !== viewer.userId) throw forbidden('这张工单不是派给您的');
 }
+
+const stars = (label: string) => z.number().int().min(1, `${label}为 1–5 星`).max(5, `${label}为 1–5 星`).describe(`${label}（1–5 星）`);
 
 const fen = (label: string) => z.number().int().min(0, `${label}不能为负`).max(100_000_000).describe(`${label}（分）`);
 
@@ -351,6 +367,12 @@ const REPAIR: WorkflowDef = {
         await assigneeOnly(a);
         a.detail({ materials: JSON.stringify(a.input.materials ?? []) });
         await attachToRequest(a.tx, (a.input.photoIds as string[]) ?? [], a.row.id, a.viewer.userId, a.row.project_id);
+        // Roof and bathroom leaks, cracked outer walls: on-site follow-ups until closed (R-RP-7).
+        const followUp = await scheduleFollowUp(a.tx, a.row, a.now);
+        if (followUp) {
+          a.detail({ major_defect: 1 });
+          a.note({ followUpDueAt: followUp });
+        }
       },
     },
     {
@@ -389,6 +411,50 @@ const REPAIR: WorkflowDef = {
         note: z.string().trim().max(500).default('').describe('备注'),
       }),
       effects: { detail: { via: 'confirmed_via' }, stampDetail: ['confirmed_at'] },
+    },
+    {
+      action: 'rate',
+      label: '记录住户评价',
+      from: RATEABLE,
+      to: '',
+      permission: 'request.handle',
+      roles: CENTER,
+      input: z.object({
+        overall: stars('总体满意度'),
+        speed: stars('维修及时'),
+        attitude: stars('服务态度'),
+        comment: z.string().trim().max(500).default('').describe('住户意见'),
+        via: z.enum(['phone', 'visit']).default('phone').describe('评价方式'),
+      }),
+      step: async (a) => {
+        await recordRating(a.tx, a.row.id, a.input as never, a.input.via as string, a.now);
+      },
+    },
+    {
+      action: 'rework',
+      label: '缺陷仍存在：立即返修',
+      from: ['completed', 'signed', 'awaiting_confirmation', 'archived'],
+      to: '',
+      permission: 'request.handle',
+      roles: [...CENTER, 'quality_officer'],
+      input: z.object({
+        reason: text('住户反映的问题', 500),
+        channel: z.enum(CHANNELS).default('phone').describe('反映方式'),
+      }),
+      step: async (a) => {
+        const r = await createRework(
+          a.ctx,
+          a.tx,
+          a.actor,
+          a.viewer.userId,
+          a.live,
+          a.now,
+          a.row,
+          a.input.reason as string,
+          a.input.channel as string,
+        );
+        a.note({ reworkId: r.id, reworkNumber: r.number });
+      },
     },
   ],
 };

@@ -36,11 +36,12 @@ export const PERMISSIONS = {
   'config.manage': "Edit a project's deadline rules and price list",
   'catalog.manage': 'Edit the company-wide category trees and standard phrases',
   'calls.log': 'Log calls and keep the shift work log',
+  'callback.record': 'Make repair callbacks and follow-up visits and record their results',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 const ALL_STAFF_READ: Permission[] = ['directory.read', 'request.read'];
-const FRONT_DESK: Permission[] = ['request.create', 'request.handle', 'calls.log'];
+const FRONT_DESK: Permission[] = ['request.create', 'request.handle', 'calls.log', 'callback.record'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   receptionist: [...ALL_STAFF_READ, ...FRONT_DESK, 'directory.write', 'pii.phone'],
@@ -67,7 +68,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   department_head: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'pii.phone'],
   technician: [...ALL_STAFF_READ, 'request.handle'],
   gate_guard: [...ALL_STAFF_READ],
-  quality_officer: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'request.supervise', 'pii.phone', 'audit.read'],
+  quality_officer: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'request.supervise', 'callback.record', 'pii.phone', 'audit.read'],
   company_leader: [...ALL_STAFF_READ, 'audit.read'],
   company_admin: [
     ...ALL_STAFF_READ,

@@ -464,6 +464,57 @@ export interface RequestRepairTable {
   signed_at: number | null;
   confirmed_at: number | null;
   confirmed_via: string | null;
+  /** The order this one reworks (返修), if any. */
+  rework_of: string | null;
+  /** Category on the major-defect list: follow-up visits until closed. */
+  major_defect: number;
+  /** 1…5 each, from the resident. */
+  rating_overall: number | null;
+  rating_speed: number | null;
+  rating_attitude: number | null;
+  rating_comment: string;
+  rated_at: number | null;
+  /** 'resident_app' | 'phone' | 'visit' */
+  rated_via: string | null;
+}
+
+export interface CallbackDrawTable {
+  id: string;
+  project_id: string;
+  /** Monday of the week drawn from, China-local YYYY-MM-DD. */
+  week: string;
+  seed: string;
+  rate_pct: number;
+  /** JSON text: request ids that could be drawn, in id order. */
+  population: string;
+  /** JSON text: request ids drawn. */
+  drawn: string;
+  created_at: number;
+}
+
+export interface CallbackTable {
+  id: string;
+  project_id: string;
+  request_id: string;
+  /** 'weekly' | 'rework' | 'follow_up' */
+  kind: string;
+  draw_id: string | null;
+  /** Follow-up visit number (1, 2, …). */
+  seq: number;
+  due_at: number;
+  /** 'pending' | 'done' */
+  status: string;
+  /** 'phone' | 'visit' | 'online' | 'questionnaire' */
+  method: string | null;
+  /** weekly/rework: 'reached' | 'unreachable' | 'defect_persists'; follow-up: 'closed' | 'observe' | 'defect_persists' */
+  outcome: string | null;
+  /** 'satisfied' | 'basically_satisfied' | 'dissatisfied' */
+  satisfaction: string | null;
+  note: string;
+  done_by: string | null;
+  done_at: number | null;
+  created_at: number;
+  version: number;
 }
 
 export interface DB {
@@ -501,4 +552,6 @@ export interface DB {
   job_runs: JobRunTable;
   price_items: PriceItemTable;
   request_repair: RequestRepairTable;
+  callback_draws: CallbackDrawTable;
+  callbacks: CallbackTable;
 }

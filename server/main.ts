@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { type Config, loadConfig, VERSION } from './config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/demo-data.ts';
+import { seedDemoHistory } from './demo/demo-history.ts';
 import { addUser } from './domains/org/org.service.ts';
 import { verifyRequestChains } from './domains/requests/request-events.ts';
 import { defaultJobs } from './jobs.ts';
@@ -45,6 +46,8 @@ async function serve(cfg: Config) {
     console.log(
       `已创建演示数据：${seeded.projects} 个项目、${seeded.buildings} 栋楼、${seeded.units} 户、${seeded.people} 位住户、${seeded.staff} 名员工`,
     );
+    const history = await seedDemoHistory(ctx);
+    console.log(`已创建近五周的演示维修工单 ${history.repairs} 张（含回访、返修、评价）`);
     printAccounts();
   }
   const app = await buildApp({ ctx, logger: { level: process.env.LOG_LEVEL || 'info' }, webDir: cfg.webDir });
@@ -78,6 +81,7 @@ async function main(argv: string[]) {
       const ctx = await openContext(cfg);
       const r = await seedDemo(ctx);
       console.log(r ? `已创建演示数据：${r.units} 户、${r.people} 位住户` : '数据库已有数据，未创建演示数据');
+      if (r) console.log(`已创建近五周的演示维修工单 ${(await seedDemoHistory(ctx)).repairs} 张`);
       if (r) printAccounts();
       return ctx.handle.close();
     }

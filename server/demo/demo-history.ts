@@ -1,0 +1,196 @@
+import sharp from 'sharp';
+import { drawWeeklyCallbacks, recordCallback } from '../domains/repairs/callbacks.service.ts';
+import { rateAsResident } from '../domains/repairs/rating.service.ts';
+import { act, createRequest } from '../domains/requests/requests.service.ts';
+import type { Role } from '../platform/access/roles.ts';
+import type { Viewer } from '../platform/auth/viewer.ts';
+import { addDays, localDateTime, toLocalDate } from '../platform/calendar/calendar.ts';
+import type { AppContext } from '../platform/context.ts';
+
+const MIN = 60_000;
+
+/** A small deterministic generator, so every fresh install tells the same story. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const REPORTS: [string, string, 'in_unit' | 'common'][] = [
+  ['水电', '厨房水龙头关不紧，一直滴水', 'in_unit'],
+  ['水电', '卫生间地漏堵塞，洗澡积水', 'in_unit'],
+  ['门窗五金', '入户门锁芯卡住，钥匙拧不动', 'in_unit'],
+  ['墙面地面', '客厅墙面受潮起皮', 'in_unit'],
+  ['洗手间漏水', '卫生间楼板渗水到楼下天花板', 'in_unit'],
+  ['公共照明', '3 栋 1 单元 12 楼走廊灯不亮', 'common'],
+  ['电梯', '2 栋电梯按键失灵', 'common'],
+  ['给排水', '地下车库 B 区排水沟堵塞', 'common'],
+  ['门禁对讲', '5 栋单元门禁刷卡无反应', 'common'],
+  ['水电', '阳台插座跳闸', 'in_unit'],
+];
+
+/**
+ * Five weeks of repairs in 阳光花园, driven through the same service calls the console makes
+ * (on a clock moved back in time): counter, phone and resident-app reports, free and paid
+ * orders, a late answer, signatures, confirmations, ratings, last week's callback draw with
+ * results and one rework. A fresh install's reports, registers and callback queue show data.
+ */
+export async function seedDemoHistory(ctx: AppContext): Promise<{ repairs: number }> {
+  const project = await ctx.db.selectFrom('projects').select('id').where('code', '=', 'YGHY').executeTakeFirst();
+  if (!project) return { repairs: 0 };
+  if (await ctx.db.selectFrom('requests').select('id').limit(1).executeTakeFirst()) return { repairs: 0 };
+  const rnd = random(20261122);
+  let t = ctx.clock.now();
+  const c: AppContext = { ...ctx, clock: { now: () => t } };
+
+  const viewerOf = async (username: string): Promise<Viewer> => {
+    const u = await ctx.db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'role', 'all_projects', 'person_id', 'staff_id'])
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
+    return {
+      userId: u.id,
+      username: u.username,
+      name: u.display_name,
+      role: u.role as Role,
+      projectIds: u.all_projects ? null : [project.id],
+      personId: u.person_id,
+      staffId: u.staff_id,
+      ip: '',
+      csrfToken: '',
+    };
+  };
+  const desk = await viewerOf('qiantai');
+  const tech = await viewerOf('weixiu');
+  const supervisor = await viewerOf('kefuzhuguan');
+  const resident = await viewerOf('yezhu');
+  const residentUnit = await ctx.db
+    .selectFrom('occupancies')
+    .select(['unit_id', 'person_id'])
+    .where('person_id', '=', resident.personId ?? '')
+    .executeTakeFirstOrThrow();
+  const units = await ctx.db
+    .selectFrom('occupancies')
+    .select(['unit_id', 'person_id'])
+    .where('project_id', '=', project.id)
+    .where('relation', '=', 'owner')
+    .orderBy('unit_id')
+    .limit(60)
+    .execute();
+  const categories = new Map(
+    (await ctx.db.selectFrom('categories').select(['id', 'name']).where('kind', '=', 'repair').execute()).map((x) => [x.name, x.id]),
+  );
+  const drain = await ctx.db.selectFrom('price_items').select(['id', 'price_fen']).where('name', '=', '疏通下水道').executeTakeFirst();
+  const signature = `data:image/png;base64,${(
+    await sharp({ create: { width: 240, height: 90, channels: 4, background: '#ffffff' } })
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="240" height="90"><path d="M12 70 C 50 10, 90 80, 130 30 S 200 60, 228 22" stroke="#111" fill="none" stroke-width="4"/></svg>',
+          ),
+        },
+      ])
+      .png()
+      .toBuffer()
+  ).toString('base64')}`;
+
+  const step = async (v: Viewer, id: string, action: string, body: Record<string, unknown> = {}) => {
+    const cur = await c.db.selectFrom('requests').select('version').where('id', '=', id).executeTakeFirstOrThrow();
+    t += Math.round((3 + rnd() * 20) * MIN);
+    return act(c, v, id, action, { version: cur.version, ...body });
+  };
+
+  const today = toLocalDate(ctx.clock.now());
+  let count = 0;
+  for (let day = 35; day >= 1; day--) {
+    const date = addDays(today, -day);
+    const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+    if (dow === 0 || rnd() < 0.25) continue;
+    const perDay = 1 + Math.floor(rnd() * 2);
+    for (let k = 0; k < perDay; k++) {
+      t = localDateTime(date, '09:00') + Math.round(rnd() * 7 * 60) * MIN;
+      const [catName, content, scope] = REPORTS[Math.floor(rnd() * REPORTS.length)] as (typeof REPORTS)[number];
+      const own = rnd() < 0.2 ? residentUnit : units[Math.floor(rnd() * units.length)];
+      const fromApp = own === residentUnit && rnd() < 0.6;
+      const r = await createRequest(c, desk, {
+        projectId: project.id,
+        kind: 'repair',
+        channel: fromApp ? 'portal' : rnd() < 0.6 ? 'phone' : 'counter',
+        unitId: scope === 'in_unit' ? own?.unit_id : undefined,
+        requesterPersonId: scope === 'in_unit' ? own?.person_id : undefined,
+        requesterName: scope === 'common' ? '巡查发现' : '',
+        requesterPhone: '',
+        anonymous: false,
+        location: scope === 'common' ? (content.split(' ')[0] ?? '') : '',
+        content,
+        categoryId: categories.get(catName),
+        urgency: 'normal',
+        repairScope: scope,
+        preferredTime: rnd() < 0.5 ? '今天下午' : '明天上午',
+        photoIds: [],
+        readBackConfirmed: true,
+      });
+      count++;
+      const paid = scope === 'in_unit' && catName !== '洗手间漏水' && !!drain;
+      if (paid && drain) {
+        await step(desk, r.id, 'quote', { priceItemId: drain.id, reason: '保修期已过（交付 2019-06-30），按收费标准有偿维修' });
+        await step(desk, r.id, 'agree', { via: 'phone' });
+      } else {
+        await step(desk, r.id, 'mark_free', { scope, reason: scope === 'common' ? '公共设施维修' : '重大缺陷保修期内' });
+      }
+      const late = rnd() < 0.15;
+      if (late) t += 15 * MIN;
+      const at = t + 2 * 60 * MIN;
+      await act(c, desk, r.id, 'dispatch', {
+        version: (await c.db.selectFrom('requests').select('version').where('id', '=', r.id).executeTakeFirstOrThrow()).version,
+        assigneeId: tech.userId,
+        appointmentAt: at,
+        informed: true,
+      });
+      for (const s of ['accept', 'depart', 'arrive']) await step(tech, r.id, s);
+      await step(tech, r.id, 'findings', { findings: '现场检查确认问题，已处理' });
+      await step(tech, r.id, 'complete', {
+        materials: paid ? [{ name: '疏通剂', quantity: 1, unit: '瓶', priceFen: 1500 }] : [],
+        labourFen: paid ? (drain?.price_fen ?? 0) : 0,
+        feeCollectedFen: paid ? (drain?.price_fen ?? 0) + 1500 : 0,
+      });
+      if (rnd() < 0.75) await step(tech, r.id, 'sign', { signature });
+      else await step(tech, r.id, 'resident_absent', { note: '住户不在家' });
+      await step(supervisor, r.id, 'confirm', { via: 'phone' });
+      if (own === residentUnit && scope === 'in_unit' && rnd() < 0.7) {
+        t += 60 * MIN;
+        await rateAsResident(c, resident, r.id, { overall: 5, speed: 4 + Math.floor(rnd() * 2), attitude: 5, comment: '师傅很认真' });
+      }
+    }
+  }
+
+  // Monday's draw of last week, with most callbacks made and one defect still there.
+  t = ctx.clock.now() - 5 * MIN;
+  await drawWeeklyCallbacks(c, t);
+  const tasks = await c.db
+    .selectFrom('callbacks')
+    .select(['id', 'version'])
+    .where('status', '=', 'pending')
+    .where('kind', '=', 'weekly')
+    .orderBy('id')
+    .execute();
+  for (const [i, task] of tasks.entries()) {
+    if (i === tasks.length - 1 && i > 0) break; // one left to do
+    t += 2 * MIN;
+    const defect = i === 1;
+    await recordCallback(c, supervisor, task.id, {
+      version: task.version,
+      method: 'phone',
+      outcome: defect ? 'defect_persists' : 'reached',
+      satisfaction: defect ? 'dissatisfied' : i % 3 === 2 ? 'basically_satisfied' : 'satisfied',
+      note: defect ? '住户反映维修后仍有渗水' : '住户表示已修好',
+    });
+  }
+  return { repairs: count };
+}

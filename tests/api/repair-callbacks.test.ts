@@ -341,6 +341,8 @@ describeEachDb('repairs after the work: rating, weekly callbacks, rework, follow
     expect(rework.detail).toMatchObject({ reworkOf: r.id, paid: 0 });
     const reworks = await srv.ctx.db.selectFrom('request_repair').select('request_id').where('rework_of', '=', r.id).execute();
     expect(reworks).toHaveLength(1);
+    expect(after.links).toEqual([{ id: rework.id, number: rework.number, relation: 'rework', statusLabel: '待派工' }]);
+    expect(rework.links).toEqual([{ id: r.id, number: r.number, relation: 'rework_of', statusLabel: '已确认归档' }]);
     // The resident follows it too.
     expect((await as.yezhu!.get(`/api/requests/${rework.id}`)).status).toBe(200);
   });

@@ -142,6 +142,8 @@ export const RequestDetail = RequestSummary.extend({
   history: z.array(EventOut),
   actions: z.array(ActionOut),
   photos: z.array(z.object({ id: z.string(), url: z.string(), thumbUrl: z.string() })),
+  /** Linked orders: the order this one reworks, and the rework orders of this one. */
+  links: z.array(z.object({ id: z.string(), number: z.string(), relation: z.enum(['rework_of', 'rework']), statusLabel: z.string() })),
 });
 
 export const SuggestionMonth = z.object({

@@ -262,7 +262,24 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
     })),
     actions: viewer.role === 'resident' ? [] : allowedActions(viewer, row),
     photos: await requestPhotos(ctx.db, id),
+    links: kind === 'repair' ? await repairLinks(ctx.db, id, (detail.rework_of as string | null) ?? null) : [],
   };
+}
+
+async function repairLinks(db: Db, id: string, reworkOf: string | null) {
+  const rows = await db
+    .selectFrom('requests')
+    .innerJoin('request_repair', 'request_repair.request_id', 'requests.id')
+    .select(['requests.id', 'requests.number', 'requests.kind', 'requests.status', 'request_repair.rework_of'])
+    .where((eb) => eb.or([eb('request_repair.rework_of', '=', id), ...(reworkOf ? [eb('requests.id', '=', reworkOf)] : [])]))
+    .orderBy('requests.created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    relation: r.id === reworkOf ? ('rework_of' as const) : ('rework' as const),
+    statusLabel: stateOf(r.kind as Kind, r.status).label,
+  }));
 }
 
 const RESIDENT_HIDDEN_EVENTS = new Set(['note', 'assigned', 'correction', 'deadline_warned', 'deadline_escalated']);

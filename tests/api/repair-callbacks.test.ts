@@ -153,8 +153,14 @@ describeEachDb('repairs after the work: rating, weekly callbacks, rework, follow
     expect(early.status).toBe(422);
     await ok('qiantai', r.body.id, 'mark_free', { reason: '保修期内' });
     await ok('qiantai', r.body.id, 'dispatch', { assigneeId: weixiuId, appointmentAt: clock.now() + HOUR, informed: true });
+    // The technician sent to the open order sees the number to call; the gate does not.
+    expect((await as.weixiu!.get(`/api/requests/${r.body.id}`)).body.requesterPhone).toMatch(/^1\d{10}$/);
+    expect((await as.menggang!.get(`/api/requests/${r.body.id}`)).body.requesterPhone).toContain('*');
     for (const s of ['accept', 'depart', 'arrive']) await ok('weixiu', r.body.id, s);
     await ok('weixiu', r.body.id, 'complete', {});
+    // The resident reads the progress without the office's internal ids.
+    const seen = (await as.yezhu!.get(`/api/requests/${r.body.id}`)).body.history;
+    expect(seen.find((e: { type: string }) => e.type === 'dispatch').data).toEqual({ appointmentAt: expect.any(Number), informed: true });
     expect((await as.yezhu!.post(`/api/me/requests/${r.body.id}/rating`, { overall: 6, speed: 5, attitude: 5 })).status).toBe(400);
     const rated = await as.yezhu!.post(`/api/me/requests/${r.body.id}/rating`, {
       overall: 5,

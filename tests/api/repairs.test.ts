@@ -131,6 +131,8 @@ describeEachDb('repairs: assess, quote, dispatch, technician steps, signature, c
     const signed = await act('weixiu', r.id, 'sign', { signature: `data:image/png;base64,${png.toString('base64')}` });
     expect(signed.status).toBe(200);
     expect(signed.body.status).toBe('signed');
+    // The signature belongs to the work order, not to the photos.
+    expect(signed.body.photos.map((p: { id: string }) => p.id)).not.toContain(signed.body.detail.signatureFileId);
     const file = await as.qiantai!.request('GET', `/api/files/${signed.body.detail.signatureFileId}`);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');

@@ -232,7 +232,11 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
   const events = await ctx.db.selectFrom('request_events').selectAll().where('request_id', '=', id).orderBy('n').execute();
   const category = row.category_id ? await categoryPath(ctx.db, row.category_id) : null;
   const resident = viewer.role === 'resident';
-  const showPhone = can(viewer, 'pii.phone') || (resident && row.requester_person_id === viewer.personId);
+  // The technician sent to an open order must be able to call the resident.
+  const showPhone =
+    can(viewer, 'pii.phone') ||
+    (resident && row.requester_person_id === viewer.personId) ||
+    (!resident && row.is_open === 1 && row.assignee_id === viewer.userId);
   // Residents follow progress, not the office's internal notes, assignments or staff logins.
   const shownEvents = resident ? events.filter((e) => !RESIDENT_HIDDEN_EVENTS.has(e.type)) : events;
   return {
@@ -257,7 +261,7 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
       type: e.type,
       fromStatus: e.from_status,
       toStatus: e.to_status,
-      data: JSON.parse(e.data),
+      data: resident ? residentData(JSON.parse(e.data)) : JSON.parse(e.data),
       correctsN: e.corrects_n,
     })),
     actions: viewer.role === 'resident' ? [] : allowedActions(viewer, row),
@@ -280,6 +284,11 @@ async function repairLinks(db: Db, id: string, reworkOf: string | null) {
     relation: r.id === reworkOf ? ('rework_of' as const) : ('rework' as const),
     statusLabel: stateOf(r.kind as Kind, r.status).label,
   }));
+}
+
+/** Residents read what happened, not the office's internal references (staff, departments, call and task ids). */
+function residentData(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !/(Id|Ids)$/.test(k)));
 }
 
 const RESIDENT_HIDDEN_EVENTS = new Set(['note', 'assigned', 'correction', 'deadline_warned', 'deadline_escalated']);

@@ -125,7 +125,14 @@ export async function attachToRequest(tx: Tx, ids: string[], requestId: string, 
 }
 
 export async function requestPhotos(db: Db, requestId: string) {
-  const rows = await db.selectFrom('attachments').select('id').where('request_id', '=', requestId).orderBy('created_at').execute();
+  // The resident's signature is shown with the work order, not among the photos.
+  const rows = await db
+    .selectFrom('attachments')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .where('purpose', '!=', 'signature')
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => ({ id: r.id, ...fileUrls(r.id) }));
 }
 

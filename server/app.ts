@@ -14,6 +14,7 @@ import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts
 import { registerOrgRoutes } from './domains/org/org.routes.ts';
 import { registerCallbackRoutes } from './domains/repairs/callbacks.routes.ts';
 import { registerPriceRoutes } from './domains/repairs/prices.routes.ts';
+import { registerRepairReportRoutes } from './domains/repairs/reports.routes.ts';
 import { registerIntakeConfigRoutes } from './domains/requests/config.routes.ts';
 import { registerRequestRoutes } from './domains/requests/requests.routes.ts';
 import { registerWorklogRoutes } from './domains/worklog/worklog.routes.ts';
@@ -185,6 +186,7 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerRequestRoutes(app, ctx);
   registerIntakeConfigRoutes(app, ctx);
   registerPriceRoutes(app, ctx);
+  registerRepairReportRoutes(app, ctx);
   registerCallbackRoutes(app, ctx);
   registerCallRoutes(app, ctx, { telephonySecret: process.env.TELEPHONY_SECRET ?? '' });
   registerWorklogRoutes(app, ctx);

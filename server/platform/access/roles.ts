@@ -68,7 +68,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   department_head: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'pii.phone'],
   technician: [...ALL_STAFF_READ, 'request.handle'],
   gate_guard: [...ALL_STAFF_READ],
-  quality_officer: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'request.supervise', 'callback.record', 'pii.phone', 'audit.read'],
+  quality_officer: [
+    ...ALL_STAFF_READ,
+    'request.create',
+    'request.handle',
+    'request.supervise',
+    'callback.record',
+    'pii.phone',
+    'audit.read',
+  ],
   company_leader: [...ALL_STAFF_READ, 'audit.read'],
   company_admin: [
     ...ALL_STAFF_READ,

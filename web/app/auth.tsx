@@ -30,7 +30,9 @@ export function useCan(): (perm: Permission) => boolean {
 }
 
 export function homePath(me: Me): string {
-  return me.role === 'resident' ? '/m' : '/';
+  if (me.role === 'resident') return '/m';
+  // Technicians work from their phones; the console stays open to them at /.
+  return me.role === 'technician' ? '/w' : '/';
 }
 
 export function useSignIn() {

@@ -6,10 +6,13 @@ import {
   BulbOutlined,
   CalendarOutlined,
   ClockCircleOutlined,
+  CustomerServiceOutlined,
   FileAddOutlined,
+  FileTextOutlined,
   HomeOutlined,
   IdcardOutlined,
   MessageOutlined,
+  MobileOutlined,
   OrderedListOutlined,
   PartitionOutlined,
   PhoneOutlined,
@@ -17,10 +20,11 @@ import {
   SearchOutlined,
   SettingOutlined,
   TeamOutlined,
+  ToolOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n';
-import type { Permission } from './types';
+import type { Permission, Role } from './types';
 
 export interface NavEntry {
   path: string;
@@ -29,6 +33,8 @@ export interface NavEntry {
   perm: Permission;
   /** Other paths under which this entry is the current one (a unit page belongs to the look-up). */
   also?: string[];
+  /** Only for these roles (besides the permission). */
+  roles?: Role[];
 }
 
 export interface NavGroup {
@@ -41,6 +47,8 @@ export const STAFF_NAV: Array<NavEntry | NavGroup> = [
   { path: '/', label: 'nav.lookup', icon: <SearchOutlined />, perm: 'directory.read', also: ['/units', '/people'] },
   { path: '/intake', label: 'nav.intake', icon: <FileAddOutlined />, perm: 'request.create' },
   { path: '/queue', label: 'nav.queue', icon: <OrderedListOutlined />, perm: 'request.read', also: ['/requests'] },
+  { path: '/w', label: 'tech.nav', icon: <MobileOutlined />, perm: 'request.handle', roles: ['technician'] },
+  { path: '/callbacks', label: 'nav.callbacks', icon: <CustomerServiceOutlined />, perm: 'callback.record' },
   { path: '/calls', label: 'nav.calls', icon: <PhoneOutlined />, perm: 'calls.log' },
   { path: '/worklog', label: 'nav.worklog', icon: <ProfileOutlined />, perm: 'calls.log' },
   {
@@ -49,6 +57,8 @@ export const STAFF_NAV: Array<NavEntry | NavGroup> = [
     children: [
       { path: '/reports/suggestions', label: 'nav.suggestionReport', icon: <BulbOutlined />, perm: 'request.read' },
       { path: '/reports/calls', label: 'nav.callReport', icon: <PhoneOutlined />, perm: 'request.read' },
+      { path: '/reports/repairs', label: 'repairReport.nav.summary', icon: <ToolOutlined />, perm: 'request.read' },
+      { path: '/reports/repair-register', label: 'repairReport.nav.register', icon: <FileTextOutlined />, perm: 'request.read' },
     ],
   },
   { path: '/projects', label: 'nav.projects', icon: <HomeOutlined />, perm: 'directory.read' },

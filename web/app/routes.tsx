@@ -23,6 +23,8 @@ const IntakePage = lazy(() => import('../pages/requests/intake-page'));
 const QueuePage = lazy(() => import('../pages/requests/queue-page'));
 const RequestPage = lazy(() => import('../pages/requests/request-page'));
 const SuggestionReportPage = lazy(() => import('../pages/reports/suggestions-page'));
+const RepairSummaryPage = lazy(() => import('../pages/reports/repair-summary-page'));
+const RepairRegisterPage = lazy(() => import('../pages/reports/repair-register-page'));
 const CallsPage = lazy(() => import('../pages/calls/calls-page'));
 const CallReportPage = lazy(() => import('../pages/calls/call-report-page'));
 const WorklogPage = lazy(() => import('../pages/worklog/worklog-page'));
@@ -30,7 +32,15 @@ const CategoriesPage = lazy(() => import('../pages/settings/categories-page'));
 const PhrasesPage = lazy(() => import('../pages/settings/phrases-page'));
 const DeadlineRulesPage = lazy(() => import('../pages/settings/deadline-rules-page'));
 const PricesPage = lazy(() => import('../pages/settings/prices-page'));
+const CallbacksPage = lazy(() => import('../pages/callbacks/callbacks-page'));
 const MyUnitsPage = lazy(() => import('../mobile/resident/my-units-page'));
+const WorkOrderPrintPage = lazy(() => import('../pages/requests/work-order-print-page'));
+const TechnicianShell = lazy(() => import('../mobile/technician/technician-shell'));
+const TechOrdersPage = lazy(() => import('../mobile/technician/orders-page'));
+const TechOrderPage = lazy(() => import('../mobile/technician/order-page'));
+const ResidentReportPage = lazy(() => import('../mobile/resident/report-page'));
+const ResidentRequestsPage = lazy(() => import('../mobile/resident/my-requests-page'));
+const ResidentRequestPage = lazy(() => import('../mobile/resident/request-page'));
 
 const guarded = (perm: Permission, element: ReactNode) => <RequirePerm perm={perm}>{element}</RequirePerm>;
 
@@ -50,9 +60,13 @@ const staffRoutes: RouteObject[] = [
   { path: 'intake', element: guarded('request.create', <IntakePage />) },
   { path: 'queue', element: guarded('request.read', <QueuePage />) },
   { path: 'requests/:id', element: guarded('request.read', <RequestPage />) },
+  { path: 'requests/:id/print', element: guarded('request.read', <WorkOrderPrintPage />) },
   { path: 'reports/suggestions', element: guarded('request.read', <SuggestionReportPage />) },
+  { path: 'reports/repairs', element: guarded('request.read', <RepairSummaryPage />) },
+  { path: 'reports/repair-register', element: guarded('request.read', <RepairRegisterPage />) },
   { path: 'reports/calls', element: guarded('request.read', <CallReportPage />) },
   { path: 'calls', element: guarded('request.read', <CallsPage />) },
+  { path: 'callbacks', element: guarded('request.read', <CallbacksPage />) },
   { path: 'worklog', element: guarded('request.read', <WorklogPage />) },
   { path: 'settings/categories', element: guarded('catalog.manage', <CategoriesPage />) },
   { path: 'settings/phrases', element: guarded('catalog.manage', <PhrasesPage />) },
@@ -73,8 +87,26 @@ export const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <MyUnitsPage /> },
+      { path: 'report', element: <ResidentReportPage /> },
+      { path: 'requests', element: <ResidentRequestsPage /> },
+      { path: 'requests/:id', element: <ResidentRequestPage /> },
       { path: 'password', element: <PasswordPage /> },
       { path: '*', element: <Navigate to="/m" replace /> },
+    ],
+  },
+  {
+    // The technician's phone: own orders, the department pool, and one order step by step.
+    path: '/w',
+    element: (
+      <RequireAuth audience="staff">
+        <TechnicianShell />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: guarded('request.handle', <TechOrdersPage />) },
+      { path: 'orders/:id', element: guarded('request.read', <TechOrderPage />) },
+      { path: 'password', element: <PasswordPage /> },
+      { path: '*', element: <Navigate to="/w" replace /> },
     ],
   },
   {

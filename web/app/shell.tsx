@@ -2,14 +2,15 @@ import { MenuOutlined } from '@ant-design/icons';
 import { Button, Drawer, Flex, Grid, Layout, Menu, type MenuProps } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { useCan } from './auth';
+import { ResidentTabs } from '../mobile/resident/resident-tabs';
+import { useCan, useMe } from './auth';
 import { LangSwitch } from './components/lang-switch';
 import { NotificationBell } from './components/notification-bell';
 import { UserMenu } from './components/user-menu';
 import { PageSpin } from './guards';
 import { useT } from './i18n';
 import { LiveProvider } from './live';
-import { activeNavPath, isGroup, STAFF_NAV } from './nav';
+import { activeNavPath, isGroup, type NavEntry, STAFF_NAV } from './nav';
 
 function Brand({ collapsed }: { collapsed?: boolean }) {
   const t = useT();
@@ -24,18 +25,20 @@ function Brand({ collapsed }: { collapsed?: boolean }) {
 function useMenuItems(): MenuProps['items'] {
   const t = useT();
   const can = useCan();
+  const role = useMe().data?.role;
   return useMemo(() => {
+    const shown = (e: NavEntry) => can(e.perm) && (!e.roles || (role !== undefined && e.roles.includes(role)));
     const items: NonNullable<MenuProps['items']> = [];
     for (const e of STAFF_NAV) {
       if (isGroup(e)) {
-        const children = e.children.filter((c) => can(c.perm)).map((c) => ({ key: c.path, icon: c.icon, label: t(c.label) }));
+        const children = e.children.filter(shown).map((c) => ({ key: c.path, icon: c.icon, label: t(c.label) }));
         if (children.length) items.push({ key: e.label, icon: e.icon, label: t(e.label), children });
-      } else if (can(e.perm)) {
+      } else if (shown(e)) {
         items.push({ key: e.path, icon: e.icon, label: t(e.label) });
       }
     }
     return items;
-  }, [t, can]);
+  }, [t, can, role]);
 }
 
 /** The staff console: a side menu on desktops, a drawer on phones (managers look on the go). */
@@ -119,7 +122,7 @@ export function StaffShell() {
   );
 }
 
-/** Residents get a single-column phone layout. */
+/** Residents get a single-column phone layout with a tab bar at the bottom. */
 export function ResidentShell() {
   return (
     <Layout className="shell resident-shell">
@@ -135,6 +138,7 @@ export function ResidentShell() {
           <Outlet />
         </Suspense>
       </Layout.Content>
+      <ResidentTabs />
     </Layout>
   );
 }

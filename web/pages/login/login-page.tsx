@@ -11,7 +11,8 @@ import type { Me } from '../../app/types';
 
 /** Only same-site paths: a crafted ?next= must not send the user elsewhere after login. */
 function safeNext(next: string | null, me: Me): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return homePath(me);
+  // The site's root asks for no page in particular: each user lands on their own home.
+  if (!next?.startsWith('/') || next === '/' || next.startsWith('//') || next.startsWith('/login')) return homePath(me);
   const residentPath = next === '/m' || next.startsWith('/m/');
   return residentPath === (me.role === 'resident') ? next : homePath(me);
 }

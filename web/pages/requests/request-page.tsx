@@ -1,4 +1,4 @@
-import { ReloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { PrinterOutlined, ReloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -20,7 +20,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { PageHeader } from '../../app/components/page-header';
@@ -75,6 +75,7 @@ export default function RequestPage() {
   const can = useCan();
   const qc = useQueryClient();
   const { modal } = App.useApp();
+  const navigate = useNavigate();
   const now = useNow();
   const wide = Grid.useBreakpoint().xl === true;
   const [dialog, setDialog] = useState<Dialog | null>(null);
@@ -198,9 +199,16 @@ export default function RequestPage() {
           </Flex>
         }
         extra={
-          <Button icon={<ReloadOutlined />} onClick={reload} loading={q.isRefetching}>
-            {t('queue.refresh')}
-          </Button>
+          <>
+            {r.kind === 'repair' ? (
+              <Button icon={<PrinterOutlined />} onClick={() => navigate(`/requests/${r.id}/print`)} data-testid="print-work-order">
+                {t('workOrder.print')}
+              </Button>
+            ) : null}
+            <Button icon={<ReloadOutlined />} onClick={reload} loading={q.isRefetching}>
+              {t('queue.refresh')}
+            </Button>
+          </>
         }
       />
 

@@ -1,0 +1,25 @@
+import { HomeOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { NavLink } from 'react-router';
+import { useT } from '../../app/i18n';
+
+/** The resident's three places: the units, a new repair, and what was reported before. */
+export function ResidentTabs() {
+  const t = useT();
+  const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'ra-tab active' : 'ra-tab');
+  return (
+    <nav className="ra-tabbar" data-testid="resident-tabs">
+      <NavLink to="/m" end className={cls} data-testid="tab-home">
+        <HomeOutlined />
+        <span>{t('residentApp.nav.home')}</span>
+      </NavLink>
+      <NavLink to="/m/report" className={cls} data-testid="tab-report">
+        <ToolOutlined />
+        <span>{t('residentApp.nav.report')}</span>
+      </NavLink>
+      <NavLink to="/m/requests" className={cls} data-testid="tab-requests">
+        <UnorderedListOutlined />
+        <span>{t('residentApp.nav.requests')}</span>
+      </NavLink>
+    </nav>
+  );
+}

@@ -185,11 +185,13 @@ describeEachDb('repair journey in the browser', (dialect) => {
     await desk.reload();
     await desk.getByTestId('action-confirm').click();
     await desk.getByTestId('action-field-via').click();
+    await desk.locator('.ant-select-dropdown .ant-select-item-option').filter({ hasText: '住户已签字' }).first().click();
+    // The choice has landed in the form before it is sent.
     await desk
-      .locator('.ant-select-dropdown .ant-select-item-option')
-      .filter({ hasText: /签字|signature/ })
+      .locator('.ant-modal .ant-select-content, .ant-modal .ant-select-selection-item')
+      .filter({ hasText: '住户已签字' })
       .first()
-      .click();
+      .waitFor();
     await step(desk, 'confirm', () => desk.locator('.ant-modal-footer .ant-btn-primary').click());
     expect((await api.get(`/api/requests/${id}`)).body).toMatchObject({ status: 'archived', isOpen: false });
 

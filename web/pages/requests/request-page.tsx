@@ -58,6 +58,19 @@ const DETAIL_ORDER = [
   'result',
   'reply',
   'repliedAt',
+  // repairs
+  'scope',
+  'assessment',
+  'quotedFen',
+  'agreedVia',
+  'appointmentAt',
+  'informedAt',
+  'findings',
+  'completedAt',
+  'labourFen',
+  'feeCollectedFen',
+  'signedAt',
+  'confirmedAt',
 ];
 
 function useNow(): number {
@@ -99,9 +112,48 @@ export default function RequestPage() {
     return v !== null && v !== undefined && v !== '';
   }).map((k) => {
     const v = r.detail[k];
-    const shown = k === 'priceFen' ? formatYuan(v as number) : k.endsWith('At') && typeof v === 'number' ? formatDateTime(v) : String(v);
-    return { key: k, label: tx(`reqfield.${k}`, k), children: <span className="pre-wrap">{shown}</span> };
+    const shown = k.endsWith('Fen')
+      ? formatYuan(v as number)
+      : k.endsWith('At') && typeof v === 'number'
+        ? formatDateTime(v)
+        : k === 'scope' || k === 'agreedVia'
+          ? tx(`${k === 'scope' ? 'scope' : 'via'}.${String(v)}`, String(v))
+          : String(v);
+    const label = k.endsWith('Fen') ? tx(`reqfield.${k.replace(/Fen$/, 'Yuan')}`, tx(`reqfield.${k}`, k)) : tx(`reqfield.${k}`, k);
+    return { key: k, label, children: <span className="pre-wrap">{shown}</span> };
   });
+  const rating =
+    typeof r.detail.ratingOverall === 'number'
+      ? [
+          {
+            key: 'rating',
+            label: t('request.rating'),
+            children: (
+              <span data-testid="request-rating">
+                {`${t('reqfield.overall')} ${r.detail.ratingOverall} · ${t('reqfield.speed')} ${r.detail.ratingSpeed} · ${t('reqfield.attitude')} ${r.detail.ratingAttitude}`}
+                {r.detail.ratingComment ? ` “${String(r.detail.ratingComment)}”` : ''}
+              </span>
+            ),
+          },
+        ]
+      : [];
+  const links = r.links.length
+    ? [
+        {
+          key: 'links',
+          label: t('request.links'),
+          children: (
+            <Flex gap={12} wrap data-testid="request-links">
+              {r.links.map((l) => (
+                <span key={l.id}>
+                  {t(`request.link.${l.relation}`)} <Link to={`/requests/${l.id}`}>{l.number}</Link> （{l.statusLabel}）
+                </span>
+              ))}
+            </Flex>
+          ),
+        },
+      ]
+    : [];
 
   const resume = () =>
     modal.confirm({
@@ -153,6 +205,8 @@ export default function RequestPage() {
             ),
           },
           ...details.map((d) => ({ ...d, span: 'filled' as const })),
+          ...rating.map((d) => ({ ...d, span: 'filled' as const })),
+          ...links.map((d) => ({ ...d, span: 'filled' as const })),
         ]}
       />
       {r.photos.length > 0 ? (

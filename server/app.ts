@@ -15,6 +15,7 @@ import { registerOrgRoutes } from './domains/org/org.routes.ts';
 import { registerCallbackRoutes } from './domains/repairs/callbacks.routes.ts';
 import { registerPriceRoutes } from './domains/repairs/prices.routes.ts';
 import { registerRepairReportRoutes } from './domains/repairs/reports.routes.ts';
+import { registerRepairSettingRoutes } from './domains/repairs/settings.routes.ts';
 import { registerIntakeConfigRoutes } from './domains/requests/config.routes.ts';
 import { registerRequestRoutes } from './domains/requests/requests.routes.ts';
 import { registerWorklogRoutes } from './domains/worklog/worklog.routes.ts';
@@ -188,6 +189,7 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerPriceRoutes(app, ctx);
   registerRepairReportRoutes(app, ctx);
   registerCallbackRoutes(app, ctx);
+  registerRepairSettingRoutes(app, ctx);
   registerCallRoutes(app, ctx, { telephonySecret: process.env.TELEPHONY_SECRET ?? '' });
   registerWorklogRoutes(app, ctx);
   registerFileRoutes(app, ctx);

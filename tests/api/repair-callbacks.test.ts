@@ -411,4 +411,44 @@ describeEachDb('repairs after the work: rating, weekly callbacks, rework, follow
     const [t] = await pending('qiantai', `projectId=${yghy}&kind=weekly`);
     expect((await oc.post(`/api/callbacks/${t.id}/result`, { version: 1, method: 'phone', outcome: 'unreachable' })).status).toBe(404);
   });
+
+  it('the queue’s callback counts match the list; the rules are settings per project, validated and audited', async () => {
+    const list = await pending('qiantai', `projectId=${yghy}&limit=200`);
+    const counts = (await as.qiantai!.get(`/api/callbacks/counts?projectId=${yghy}`)).body;
+    expect(counts).toEqual({ pending: list.length, overdue: list.filter((c) => c.overdue).length });
+    expect(counts.pending).toBeGreaterThan(0);
+
+    const before = (await as.kefuzhuguan!.get(`/api/settings/repairs?projectId=${yghy}`)).body;
+    expect(before.aftercare).toEqual({
+      ratePct: 20,
+      majorDefects: ['屋面渗漏', '洗手间漏水', '外墙开裂'],
+      followUpDays: [7, 30],
+      weeklyDueWorkingDays: 3,
+    });
+    const unknown = await as.kefuzhuguan!.put('/api/settings/repairs', {
+      projectId: yghy,
+      aftercare: { ...before.aftercare, majorDefects: ['不存在的类别'] },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.fields['aftercare.majorDefects']).toContain('不存在的类别');
+    expect((await as.kefuzhuguan!.put('/api/settings/repairs', { projectId: null, aftercare: before.aftercare })).status).toBe(403);
+    expect((await as.qiantai!.put('/api/settings/repairs', { projectId: yghy, aftercare: before.aftercare })).status).toBe(403);
+
+    const saved = await as.kefuzhuguan!.put('/api/settings/repairs', {
+      projectId: yghy,
+      warranty: { years: { ...before.warranty.years, 水电: 10 }, defaultYears: 2 },
+      aftercare: { ...before.aftercare, majorDefects: ['洗手间漏水', '门窗五金'], followUpDays: [3] },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    // Water and power now carry ten years from the 2019 handover: free again.
+    const w = await as.qiantai!.get(`/api/units/${unitId}/warranty?categoryId=${cat.水电}`);
+    expect(w.body).toMatchObject({ paid: false, inWarranty: true });
+    // A door-hardware repair is now followed up, three days after completion.
+    const start = clock.now();
+    const door = await completedRepair(yghy, unitId, '入户门合页断裂', '门窗五金');
+    expect(door.detail.majorDefect).toBe(1);
+    expect((await pending('qiantai', `requestId=${door.id}&kind=follow_up`))[0].dueAt).toBe(start + 3 * DAY);
+    const audit = await srv.ctx.db.selectFrom('audit_events').select('action').where('entity', '=', 'settings').execute();
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['settings.repair_warranty', 'settings.repair_aftercare']));
+  });
 });

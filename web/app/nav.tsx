@@ -79,6 +79,7 @@ export const STAFF_NAV: Array<NavEntry | NavGroup> = [
       { path: '/settings/categories', label: 'nav.categories', icon: <PartitionOutlined />, perm: 'catalog.manage' },
       { path: '/settings/phrases', label: 'nav.phrases', icon: <MessageOutlined />, perm: 'catalog.manage' },
       { path: '/settings/deadline-rules', label: 'nav.deadlineRules', icon: <ClockCircleOutlined />, perm: 'config.manage' },
+      { path: '/settings/repairs', label: 'nav.repairRules', icon: <ToolOutlined />, perm: 'config.manage' },
       // Read-only for whoever lacks config.manage: the counter shows residents the price (收费标准明示).
       { path: '/settings/prices', label: 'nav.prices', icon: <AccountBookOutlined />, perm: 'request.read' },
     ],

@@ -31,6 +31,7 @@ const WorklogPage = lazy(() => import('../pages/worklog/worklog-page'));
 const CategoriesPage = lazy(() => import('../pages/settings/categories-page'));
 const PhrasesPage = lazy(() => import('../pages/settings/phrases-page'));
 const DeadlineRulesPage = lazy(() => import('../pages/settings/deadline-rules-page'));
+const RepairRulesPage = lazy(() => import('../pages/settings/repair-rules-page'));
 const PricesPage = lazy(() => import('../pages/settings/prices-page'));
 const CallbacksPage = lazy(() => import('../pages/callbacks/callbacks-page'));
 const MyUnitsPage = lazy(() => import('../mobile/resident/my-units-page'));
@@ -72,6 +73,7 @@ const staffRoutes: RouteObject[] = [
   { path: 'settings/phrases', element: guarded('catalog.manage', <PhrasesPage />) },
   { path: 'settings/deadline-rules', element: guarded('config.manage', <DeadlineRulesPage />) },
   { path: 'settings/prices', element: guarded('request.read', <PricesPage />) },
+  { path: 'settings/repairs', element: guarded('config.manage', <RepairRulesPage />) },
   { path: 'account/password', element: <PasswordPage /> },
   { path: '*', element: <NotFound /> },
 ];

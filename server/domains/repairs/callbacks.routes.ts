@@ -14,7 +14,7 @@ import {
   Rating,
   ResidentRequestCreate,
 } from './callbacks.schema.ts';
-import { listCallbacks, listDraws, recordCallback } from './callbacks.service.ts';
+import { callbackCounts, listCallbacks, listDraws, recordCallback } from './callbacks.service.ts';
 import { rateAsResident } from './rating.service.ts';
 
 export function registerCallbackRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -29,6 +29,18 @@ export function registerCallbackRoutes(app: FastifyInstance, ctx: AppContext) {
     response: { 200: pageOf(Callback) },
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, limit: '5' } }),
     handler: async (req) => listCallbacks(ctx, req.viewer, req.query),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/callbacks/counts',
+    access: 'request.read',
+    summary: '待回访任务数与超时数（服务中心队列显示） Pending callback counts',
+    tags: ['repairs'],
+    querystring: z.object({ projectId: z.string().min(1).max(64).optional() }),
+    response: { 200: z.object({ pending: z.number(), overdue: z.number() }) },
+    sample: (kit) => ({ query: { projectId: kit.fixtures.projectId } }),
+    handler: async (req) => callbackCounts(ctx, req.viewer, req.query.projectId),
   });
 
   defineRoute(app, {

@@ -369,3 +369,20 @@ export async function listDraws(ctx: AppContext, viewer: Viewer, projectId: stri
     };
   });
 }
+
+/** How many callback tasks wait, and how many are past due: the count the service center's queue shows. */
+export async function callbackCounts(ctx: AppContext, viewer: Viewer, projectId?: string) {
+  const scope = scopeOf(viewer, projectId);
+  if (scope !== null && scope.length === 0) return { pending: 0, overdue: 0 };
+  const now = ctx.clock.now();
+  let q = ctx.db
+    .selectFrom('callbacks')
+    .select((eb) => [
+      eb.fn.countAll<string | number>().as('pending'),
+      eb.fn.sum<string | number | null>(eb.case().when('due_at', '<', now).then(1).else(0).end()).as('overdue'),
+    ])
+    .where('status', '=', 'pending');
+  if (scope !== null) q = q.where('project_id', 'in', scope);
+  const r = await q.executeTakeFirstOrThrow();
+  return { pending: Number(r.pending), overdue: Number(r.overdue ?? 0) };
+}

@@ -1004,6 +1004,25 @@ export const en: Record<keyof typeof zhCN, string> = {
   'reqfield.labourYuan': 'Labour (yuan)',
   'reqfield.feeCollectedYuan': 'Fee collected (yuan)',
 
+  'queue.callbacks': '{n} callbacks to make',
+
+  'nav.repairRules': 'Repair rules',
+  'repairRules.title': 'Repair rules',
+  'repairRules.sub': 'Warranty periods decide free or paid; the weekly callback share; major-defect categories and follow-up intervals',
+  'repairRules.aftercare': 'Callbacks and follow-ups',
+  'repairRules.ratePct': 'Weekly callback share',
+  'repairRules.dueDays': 'Callback task due in (working days)',
+  'repairRules.majorDefects': 'Major-defect categories',
+  'repairRules.majorDefectsHint': 'Orders of these categories get on-site follow-up visits until closed',
+  'repairRules.followUpDays': 'Follow-up intervals (days)',
+  'repairRules.followUpDaysHint':
+    'First: days from completion to the first visit; then between visits; the last repeats. Type a number and press Enter',
+  'repairRules.warranty': 'Warranty (years from handover)',
+  'repairRules.warrantyHint':
+    'In-unit repairs are free within warranty and paid after; common areas are never charged. Categories left empty use “other categories”.',
+  'repairRules.defaultYears': 'Other categories',
+  'repairRules.years': 'yr',
+
   'calls.title': 'Call log',
   'calls.sub': 'Every call, answered or not, linked to the request it produced',
   'calls.add': 'Log a call',

@@ -997,6 +997,23 @@ export const zhCN = {
   'reqfield.labourYuan': '人工费（元）',
   'reqfield.feeCollectedYuan': '已收费用（元）',
 
+  'queue.callbacks': '待回访 {n} 条',
+
+  'nav.repairRules': '维修规则',
+  'repairRules.title': '维修规则',
+  'repairRules.sub': '保修年限决定免费或有偿；每周回访抽样比例；重大缺陷类别与上门跟踪间隔',
+  'repairRules.aftercare': '回访与跟踪',
+  'repairRules.ratePct': '每周回访抽样比例',
+  'repairRules.dueDays': '回访任务完成时限（工作日）',
+  'repairRules.majorDefects': '重大缺陷类别',
+  'repairRules.majorDefectsHint': '这些类别的工单完工后定期上门跟踪，直至确认修复',
+  'repairRules.followUpDays': '跟踪间隔（天）',
+  'repairRules.followUpDaysHint': '第一项为完工后首次跟踪的天数，其后每次间隔；最后一项重复使用。输入数字后回车',
+  'repairRules.warranty': '保修年限（自房屋交付日起）',
+  'repairRules.warrantyHint': '室内维修在保修期内免费，期满按收费标准有偿；公共设施维修一律不向住户收费。未单独填写的类别按“其他类别”。',
+  'repairRules.defaultYears': '其他类别',
+  'repairRules.years': '年',
+
   'calls.title': '来电记录',
   'calls.sub': '每通来电（含未接）都有记录，可关联其产生的事项',
   'calls.add': '登记来电',

@@ -1,5 +1,5 @@
-import { FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { CustomerServiceOutlined, FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, Empty, Flex, Grid, Select, Skeleton, Switch, Table, Tabs, Typography } from 'antd';
 import { type HTMLAttributes, type MouseEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -112,6 +112,12 @@ export default function QueuePage() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 0,
+  });
+  // Callback tasks (weekly sample, rework, follow-up visits) wait beside the service center's queue.
+  const callbacks = useQuery({
+    queryKey: ['callbacks', 'counts', filters.projectId],
+    queryFn: () => api.get<{ pending: number; overdue: number }>('/api/callbacks/counts', { projectId: filters.projectId }),
+    enabled: scope === 'center' && can('callback.record'),
   });
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   const multiProject = (projects.data?.length ?? 0) > 1;
@@ -245,6 +251,13 @@ export default function QueuePage() {
             <Button icon={<ReloadOutlined />} onClick={() => q.refetch()} loading={q.isRefetching && !q.isFetchingNextPage}>
               {t('queue.refresh')}
             </Button>
+            {callbacks.data?.pending ? (
+              <Badge count={callbacks.data.overdue} size="small">
+                <Button icon={<CustomerServiceOutlined />} onClick={() => navigate('/callbacks')} data-testid="queue-callbacks">
+                  {t('queue.callbacks', { n: callbacks.data.pending })}
+                </Button>
+              </Badge>
+            ) : null}
             {can('request.create') ? (
               <Button type="primary" icon={<FileAddOutlined />} onClick={() => navigate('/intake')}>
                 {t('nav.intake')}

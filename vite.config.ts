@@ -14,15 +14,10 @@ const apiTarget = process.env.WUYE_API ?? 'http://localhost:3000';
 const vendorGroups = [
   { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 40 },
   { name: 'icons', test: /node_modules[\\/](@ant-design[\\/]icons|@ant-design[\\/]icons-svg)[\\/]/, priority: 35 },
-  // Split by the pages that use them: the look-up page does not load the table, date
-  // pickers and forms that only the admin pages need.
-  {
-    name: 'antd',
-    test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[\w-]+|dayjs)[\\/]/,
-    priority: 30,
-    entriesAware: true,
-    entriesAwareMergeThreshold: 40_000,
-  },
+  // One chunk: splitting antd by the pages that use it (entriesAware) produced chunks that
+  // import each other in a cycle, and the console failed to start ("X is not a constructor")
+  // depending on which pages existed. A single cached chunk is slower to load only once.
+  { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[\w-]+|dayjs)[\\/]/, priority: 30 },
   { name: 'router-query', test: /node_modules[\\/](react-router|@tanstack)[\\/]/, priority: 20 },
   { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
 ];
@@ -43,6 +38,8 @@ export default defineConfig({
   build: {
     outDir,
     emptyOutDir: true,
+    // antd is one chunk (see vendorGroups), cached across releases.
+    chunkSizeWarningLimit: 1200,
     target: 'es2022',
     rolldownOptions: {
       onLog(level, log, handler) {

@@ -153,6 +153,9 @@ describeEachDb('repairs after the work: rating, weekly callbacks, rework, follow
     expect(early.status).toBe(422);
     await ok('qiantai', r.body.id, 'mark_free', { reason: '保修期内' });
     await ok('qiantai', r.body.id, 'dispatch', { assigneeId: weixiuId, appointmentAt: clock.now() + HOUR, informed: true });
+    // The technician's list carries the visit time of each order.
+    const mineQ = await as.weixiu!.get('/api/queue?scope=mine&kind=repair');
+    expect(mineQ.body.items.find((i: { id: string }) => i.id === r.body.id).appointmentAt).toBe(clock.now() + HOUR);
     // The technician sent to the open order sees the number to call; the gate does not.
     expect((await as.weixiu!.get(`/api/requests/${r.body.id}`)).body.requesterPhone).toMatch(/^1\d{10}$/);
     expect((await as.menggang!.get(`/api/requests/${r.body.id}`)).body.requesterPhone).toContain('*');

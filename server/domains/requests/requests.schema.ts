@@ -91,6 +91,7 @@ export const RequestSummary = z.object({
   overdue: z.boolean(),
   createdAt: z.number(),
   version: z.number(),
+  appointmentAt: z.number().nullable().describe('维修的上门时间'),
 });
 
 export const DeadlineOut = z.object({

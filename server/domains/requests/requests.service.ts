@@ -128,7 +128,9 @@ function summaryQuery(db: Db) {
     .leftJoin('units', 'units.id', 'requests.unit_id')
     .leftJoin('departments', 'departments.id', 'requests.department_id')
     .leftJoin('users', 'users.id', 'requests.assignee_id')
+    .leftJoin('request_repair', 'request_repair.request_id', 'requests.id')
     .select([
+      'request_repair.appointment_at',
       'requests.id',
       'requests.number',
       'requests.kind',
@@ -173,6 +175,7 @@ function presentSummary(r: SummaryRow, now: number) {
     overdue: due !== null && r.is_open === 1 && due < now,
     createdAt: r.created_at,
     version: r.version,
+    appointmentAt: r.appointment_at ?? null,
   };
 }
 

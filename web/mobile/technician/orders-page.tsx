@@ -1,5 +1,5 @@
 import { ClockCircleOutlined, EnvironmentOutlined, ReloadOutlined } from '@ant-design/icons';
-import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Card, Empty, Flex, Form, Input, Modal, Skeleton, Tabs, Tag, Typography } from 'antd';
 import { type MouseEvent, type ReactNode, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -10,7 +10,7 @@ import { formatDateTime } from '../../app/format';
 import { errorText, useErrorReporter } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import { isRequestEvent, useLive } from '../../app/live';
-import { epochOfLocalInput, localInputOf, repairOf } from '../../app/repair-detail';
+import { epochOfLocalInput, localInputOf } from '../../app/repair-detail';
 import type { QueuePage, RequestDetail, RequestSummary } from '../../app/types';
 
 type Tab = 'mine' | 'pool';
@@ -96,21 +96,12 @@ export default function TechOrdersPage() {
     queryFn: () => api.get<QueuePage>('/api/queue', { scope: 'department', kind: 'repair', limit: 200 }),
     staleTime: 0,
   });
-  // The queue lists what every request shares; the visit time is the repair's own, read per order.
-  const details = useQueries({
-    queries: (mine.data?.items ?? []).map((r) => ({
-      queryKey: keys.request(r.id),
-      queryFn: () => api.get<RequestDetail>(`/api/requests/${r.id}`),
-    })),
-  });
   useLive(isRequestEvent, () => {
     qc.invalidateQueries({ queryKey: keys.queue });
     qc.invalidateQueries({ queryKey: ['request'] });
   });
 
-  const visitOf = new Map<string, number | null>();
-  for (const d of details) if (d.data) visitOf.set(d.data.id, repairOf(d.data).appointmentAt);
-  const order = (mine.data?.items ?? []).map((r, i) => ({ r, i, at: visitOf.get(r.id) }));
+  const order = (mine.data?.items ?? []).map((r, i) => ({ r, i, at: r.appointmentAt }));
   // Soonest visit first; orders without a time keep the queue's order after them.
   order.sort((a, b) => (a.at ?? Number.POSITIVE_INFINITY) - (b.at ?? Number.POSITIVE_INFINITY) || a.i - b.i);
   const pooled = (pool.data?.items ?? []).filter((r) => r.status === 'pooled');
@@ -195,7 +186,7 @@ export default function TechOrdersPage() {
             children: list(
               mine,
               order.map((o) => o.r),
-              (r) => <OrderCard key={r.id} r={r} appointmentAt={visitOf.has(r.id) ? visitOf.get(r.id) : undefined} testId="tech-order" />,
+              (r) => <OrderCard key={r.id} r={r} appointmentAt={r.appointmentAt} testId="tech-order" />,
               t('tech.noOrders'),
             ),
           },

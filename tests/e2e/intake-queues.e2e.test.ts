@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
@@ -14,6 +14,21 @@ function tomorrowTenInChina(): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} 10:00`;
 }
 
+/**
+ * Types a date and time into an antd picker and takes it with the picker's own OK (an Enter
+ * could also submit the form underneath); under load the panel may not have read the typing
+ * yet, so the value is checked and typed again.
+ */
+async function pickTime(page: Page, picker: Locator, value: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await picker.click();
+    await picker.fill(value);
+    await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+    if ((await picker.inputValue()) === value) return;
+  }
+  throw new Error(`the picker did not take ${value}`);
+}
+
 async function shot(page: Page, name: string, dialect: string, fullPage = true) {
   const path = screenshotPath(name, dialect);
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -24,9 +39,24 @@ async function shot(page: Page, name: string, dialect: string, fullPage = true) 
 
 /** Saves from the read-back dialog; a refused save fails here with the message the receptionist saw. */
 async function confirmReadBack(page: Page): Promise<string> {
-  await page.getByTestId('readback-modal').getByTestId('readback-confirm').click();
+  const confirm = page.getByTestId('readback-modal').getByTestId('readback-confirm');
   const refused = page.locator('.ant-message-error');
-  await page.getByTestId('intake-number').or(refused).first().waitFor();
+  const outcome = page.getByTestId('intake-number').or(refused).first();
+  // A click that lands while the dialog is still opening is lost; one that started a save shows it loading.
+  for (let attempt = 0; ; attempt++) {
+    await confirm.click();
+    try {
+      await outcome.waitFor({ timeout: 8000 });
+      break;
+    } catch (e) {
+      const saving = (await confirm.getAttribute('class'))?.includes('ant-btn-loading');
+      if (attempt >= 2 || saving || !(await confirm.isVisible())) {
+        await outcome.waitFor();
+        break;
+      }
+      if (!(e instanceof Error)) throw e;
+    }
+  }
   if (await refused.count()) throw new Error(`the save was refused: ${await refused.first().innerText()}`);
   return (await page.getByTestId('intake-number').innerText()).trim();
 }
@@ -96,10 +126,7 @@ describeEachDb('intake and queues in the browser', (dialect) => {
     await page.getByTestId('intake-inquiry-mode').getByText('约定答复时间').click();
     const promised = tomorrowTenInChina();
     const picker = page.getByTestId('intake-promised-at');
-    await picker.click();
-    await picker.fill(promised);
-    await picker.press('Enter');
-    expect(await picker.inputValue()).toBe(promised);
+    await pickTime(page, picker, promised);
     await page.keyboard.press('Escape');
     await shot(page, 'intake-form', dialect);
 

@@ -27,6 +27,9 @@ function useValue(names: Names) {
     if (key.endsWith('At') && typeof v === 'number') return formatDateTime(v);
     if ((key === 'kind' || key === 'fromKind' || key === 'toKind') && typeof v === 'string') return tx(`kind.${v}`, v);
     if (key === 'channel' && typeof v === 'string') return tx(`channel.${v}`, v);
+    if ((key === 'scope' || key === 'via') && typeof v === 'string') return tx(`${key}.${v}`, v);
+    if (key.endsWith('Fen') && typeof v === 'number') return formatYuan(v);
+    if ((key === 'satisfaction' || key === 'outcome' || key === 'method') && typeof v === 'string') return tx(`callbackValue.${v}`, v);
     if (key === 'urgency' && typeof v === 'string') return t(v === 'urgent' ? 'urgency.urgent' : 'urgency.normal');
     if (key === 'deadline' && typeof v === 'string') return tx(`deadlineKind.${v}`, v);
     if (key === 'departmentId' && typeof v === 'string') return names.department(v) ?? '—';

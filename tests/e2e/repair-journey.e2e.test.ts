@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { drawWeeklyCallbacks } from '../../server/domains/repairs/callbacks.service.ts';
-import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
+import { ensureWebBuilt, launchBrowser, screenshotPath, sent } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -67,28 +67,6 @@ async function choose(page: Page, select: Locator, text: string, search = false)
 /** Waits for the POST of a workflow step the page sends, and fails with the server's answer if it is refused. */
 async function step(page: Page, action: string, trigger: () => Promise<void>) {
   await sent(page, (path) => path.endsWith(`/actions/${action}`), trigger, action);
-}
-
-/**
- * Clicks and waits for the POST it sends. On a loaded machine a click can land on a button
- * that is being re-rendered and be lost; when nothing was sent and nothing is loading, the
- * person would click again, and so does the test.
- */
-async function sent(page: Page, matches: (path: string) => boolean, trigger: () => Promise<void>, what: string) {
-  for (let attempt = 0; ; attempt++) {
-    const response = page.waitForResponse((x) => x.request().method() === 'POST' && matches(new URL(x.url()).pathname), {
-      timeout: attempt < 2 ? 10_000 : 30_000,
-    });
-    await trigger();
-    try {
-      const res = await response;
-      expect(res.status(), `${what}: ${await res.text()}`).toBe(200);
-      return;
-    } catch (e) {
-      if (attempt >= 2 || !(e instanceof Error) || e.name !== 'TimeoutError') throw e;
-      if (await page.locator('.ant-btn-loading').count()) throw e;
-    }
-  }
 }
 
 /**

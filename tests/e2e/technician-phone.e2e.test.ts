@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
+import { ensureWebBuilt, launchBrowser, screenshotPath, sent } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -120,11 +120,7 @@ describeEachDb('technician on the phone, and the printable work order', (dialect
 
   /** Does what records a step and waits for the server's answer; a refusal fails here with the server's message. */
   async function step(page: Page, action: string, trigger: () => Promise<void>) {
-    const [res] = await Promise.all([
-      page.waitForResponse((x) => x.request().method() === 'POST' && new URL(x.url()).pathname.endsWith(`/actions/${action}`)),
-      trigger(),
-    ]);
-    expect(res.status(), await res.text()).toBe(200);
+    await sent(page, (path) => path.endsWith(`/actions/${action}`), trigger, action);
   }
 
   it('technician: accepts, travels, arrives, records findings, completes with a material and a photo; the resident signs; the office prints the work order', async () => {

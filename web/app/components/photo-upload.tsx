@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { CameraOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Image, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { api } from '../api';
@@ -28,7 +28,20 @@ export const uploadedIds = (files: PhotoFile[] | undefined) =>
 export const isUploading = (files: PhotoFile[] | undefined) => (files ?? []).some((f) => f.status === 'uploading');
 
 /** Photos uploaded one by one as they are chosen; the form keeps the list and sends the ids. */
-export function PhotoUpload({ value, onChange, max = 9 }: { value?: PhotoFile[]; onChange?: (files: PhotoFile[]) => void; max?: number }) {
+export function PhotoUpload({
+  value,
+  onChange,
+  max = 9,
+  camera = false,
+  testId = 'photo-upload',
+}: {
+  value?: PhotoFile[];
+  onChange?: (files: PhotoFile[]) => void;
+  max?: number;
+  /** On a phone: open the camera (any image type; the server converts). */
+  camera?: boolean;
+  testId?: string;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const [preview, setPreview] = useState<string | null>(null);
@@ -37,7 +50,8 @@ export function PhotoUpload({ value, onChange, max = 9 }: { value?: PhotoFile[];
     <>
       <Upload<UploadedPhoto>
         listType="picture-card"
-        accept={ACCEPT}
+        accept={camera ? 'image/*' : ACCEPT}
+        capture={camera ? 'environment' : undefined}
         multiple
         fileList={files}
         beforeUpload={(file) => {
@@ -60,11 +74,11 @@ export function PhotoUpload({ value, onChange, max = 9 }: { value?: PhotoFile[];
           onChange?.(fileList.slice(0, max).map((f) => (f.response ? { ...f, url: f.response.url, thumbUrl: f.response.thumbUrl } : f)))
         }
         onPreview={(f) => setPreview(f.url ?? f.thumbUrl ?? null)}
-        data-testid="photo-upload"
+        data-testid={testId}
       >
         {files.length >= max ? null : (
           <button type="button" className="upload-button">
-            <PlusOutlined />
+            {camera ? <CameraOutlined /> : <PlusOutlined />}
             <div>{t('photo.add')}</div>
           </button>
         )}

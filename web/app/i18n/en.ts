@@ -1231,7 +1231,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'tech.quotedHint': 'Quoted {price}',
   'tech.total': 'Materials + labour: {total}',
   'tech.photos': 'Photos of the result',
-  'tech.addPhoto': 'Photo',
   'tech.photosUploading': 'Photos are still uploading, please wait',
   'tech.note': 'Note',
   'tech.completeSubmit': 'Done',

@@ -1222,7 +1222,6 @@ export const zhCN = {
   'tech.quotedHint': '报价 {price}',
   'tech.total': '材料费 + 人工费合计：{total}',
   'tech.photos': '完工照片',
-  'tech.addPhoto': '拍照',
   'tech.photosUploading': '照片仍在上传，请稍候',
   'tech.note': '备注',
   'tech.completeSubmit': '完工',

@@ -1,12 +1,9 @@
-import { CameraOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Flex, Form, type FormInstance, Input, InputNumber, Typography, Upload } from 'antd';
-import { api } from '../../app/api';
-import { isPhotoAcceptable, isUploading, type PhotoFile, uploadedIds } from '../../app/components/photo-upload';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Card, Flex, Form, type FormInstance, Input, InputNumber, Typography } from 'antd';
+import { isUploading, type PhotoFile, PhotoUpload, uploadedIds } from '../../app/components/photo-upload';
 import { formatYuan } from '../../app/format';
-import { errorText } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import { fenOfYuan, type MaterialLine, materialsFen } from '../../app/repair-detail';
-import type { UploadedPhoto } from '../../app/types';
 
 /** The server keeps at most nine photos per step. */
 const MAX_PHOTOS = 9;
@@ -52,51 +49,6 @@ export function completionBody(v: CompletionValues): CompletionBody {
 }
 
 /** Photos straight from the phone's camera (or its gallery), uploaded one by one as they are taken. */
-function CameraUpload({ value, onChange }: { value?: PhotoFile[]; onChange?: (files: PhotoFile[]) => void }) {
-  const t = useT();
-  const { message } = App.useApp();
-  const files = value ?? [];
-  return (
-    <Upload<UploadedPhoto>
-      listType="picture-card"
-      accept="image/*"
-      capture="environment"
-      multiple
-      fileList={files}
-      beforeUpload={(file) => {
-        const bad = isPhotoAcceptable(file);
-        if (bad) {
-          message.error(t(bad === 'type' ? 'photo.badType' : 'photo.tooBig', { name: file.name }));
-          return Upload.LIST_IGNORE;
-        }
-        return true;
-      }}
-      customRequest={async ({ file, onSuccess, onError }) => {
-        try {
-          onSuccess?.(await api.upload<UploadedPhoto>('/api/files', file as Blob));
-        } catch (e) {
-          message.error(errorText(e, t));
-          onError?.(e as Error);
-        }
-      }}
-      onChange={({ fileList }) =>
-        onChange?.(
-          fileList.slice(0, MAX_PHOTOS).map((f) => (f.response ? { ...f, url: f.response.url, thumbUrl: f.response.thumbUrl } : f)),
-        )
-      }
-      showUploadList={{ showPreviewIcon: false }}
-      data-testid="tech-photos"
-    >
-      {files.length >= MAX_PHOTOS ? null : (
-        <button type="button" className="upload-button">
-          <CameraOutlined />
-          <div>{t('tech.addPhoto')}</div>
-        </button>
-      )}
-    </Upload>
-  );
-}
-
 /** Done: what was used, what it cost, what was collected, with photos of the result. */
 export function CompletionForm(props: {
   quotedFen: number | null;
@@ -229,7 +181,7 @@ export function CompletionForm(props: {
         </div>
 
         <Form.Item name="photos" label={t('tech.photos')} valuePropName="value" className="section">
-          <CameraUpload />
+          <PhotoUpload camera max={MAX_PHOTOS} testId="tech-photos" />
         </Form.Item>
         <Form.Item name="note" label={t('tech.note')}>
           <Input.TextArea rows={2} maxLength={1000} showCount data-testid="tech-note" />

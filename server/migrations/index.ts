@@ -6,6 +6,7 @@ import * as m0004 from './0004_repair_prices.ts';
 import * as m0005 from './0005_company_wide_lists.ts';
 import * as m0006 from './0006_repair_orders.ts';
 import * as m0007 from './0007_repair_callbacks.ts';
+import * as m0008 from './0008_complaints.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, WuyeMigration> = {
   '0005_company_wide_lists': m0005,
   '0006_repair_orders': m0006,
   '0007_repair_callbacks': m0007,
+  '0008_complaints': m0008,
 };

@@ -161,11 +161,13 @@ export async function getDeadlineRules(ctx: AppContext, projectId: string) {
 }
 
 /** A rule must say how long, in a way its basis can count: calendar minutes, or working minutes or days. */
+const PROMISE_KINDS = new Set(['inquiry.answer', 'complaint.promise']);
+
 export function ruleProblem(kind: string, rule: Partial<DeadlineRule>): string | null {
   if (rule.minutes !== undefined && rule.workingDays !== undefined) return '时长只能填写分钟数或工作日数其中一项';
   if (rule.basis === 'calendar' && rule.workingDays !== undefined) return '按自然时间计时的规则须以分钟填写时长';
-  // The promised-answer rule takes its due time from the promise itself.
-  if (kind !== 'inquiry.answer' && rule.minutes === undefined && rule.workingDays === undefined) return '请填写时长';
+  // The promise rules take their due time from the promise itself.
+  if (!PROMISE_KINDS.has(kind) && rule.minutes === undefined && rule.workingDays === undefined) return '请填写时长';
   return null;
 }
 

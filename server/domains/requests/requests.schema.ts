@@ -21,6 +21,14 @@ export const RequestCreate = z
     departmentId: z.string().min(1).optional().describe('不填按类型分派默认部门'),
     photoIds: z.array(z.string().min(1)).max(9).default([]),
     callId: z.string().min(1).optional().describe('产生此事项的来电记录'),
+    complaint: z
+      .object({
+        grade: z.enum(['general', 'significant', 'urgent']).default('general').describe('一般 / 重大 / 紧急'),
+        compensation: z.boolean().default(false).describe('涉及经济赔偿或补偿'),
+        aboutManager: z.boolean().default(false).describe('投诉管理处主任（项目经理）'),
+      })
+      .optional()
+      .describe('投诉分级（仅投诉）'),
     inquiry: z
       .object({
         answer: z.string().trim().max(2000).optional().describe('当场答复的内容'),

@@ -51,6 +51,7 @@ import {
 type RequestRow = Selectable<RequestTable>;
 
 const DETAIL_TABLE = {
+  complaint: 'request_complaint',
   inquiry: 'request_inquiry',
   suggestion: 'request_suggestion',
   special: 'request_special',
@@ -471,6 +472,27 @@ async function insertDetail(tx: Tx, kind: DetailKind, requestId: string, scope: 
       })
       .execute();
   }
+  if (kind === 'complaint') {
+    await tx
+      .insertInto('request_complaint')
+      .values({
+        request_id: requestId,
+        grade: 'general',
+        compensation: 0,
+        about_manager: 0,
+        promised_at: null,
+        findings: '',
+        company_at_fault: 0,
+        apology_via: null,
+        apology_at: null,
+        solution: '',
+        complainant_opinion: '',
+        solution_agreed: 0,
+        emergency: '[]',
+        reopen_count: 0,
+      })
+      .execute();
+  }
   if (kind === 'inquiry')
     await tx.insertInto('request_inquiry').values({ request_id: requestId, promised_at: null, answer: '', answered_at: null }).execute();
   if (kind === 'suggestion')
@@ -519,6 +541,8 @@ export interface NewRequest {
   inquiry?: { answer?: string; promisedAt?: number };
   /** Start in this status instead of the kind's first one (a rework order skips the assessment). */
   status?: string;
+  /** A complaint's grade and escalation marks. */
+  complaint?: { grade: 'general' | 'significant' | 'urgent'; compensation: boolean; aboutManager: boolean };
   /** Repair detail columns set at once (rework_of, assessment). */
   repair?: { rework_of?: string; assessment?: string };
   /** Extra deadlines to start with the kind's own. */
@@ -589,6 +613,14 @@ export async function insertRequest(
     await insertDetail(tx, n.kind, row.id, n.repairScope);
   }
   if (n.kind === 'repair' && n.repair) await tx.updateTable('request_repair').set(n.repair).where('request_id', '=', row.id).execute();
+  const grade = n.kind === 'complaint' ? (n.complaint?.grade ?? 'general') : null;
+  if (n.kind === 'complaint' && n.complaint) {
+    await tx
+      .updateTable('request_complaint')
+      .set({ grade: n.complaint.grade, compensation: n.complaint.compensation ? 1 : 0, about_manager: n.complaint.aboutManager ? 1 : 0 })
+      .where('request_id', '=', row.id)
+      .execute();
+  }
   for (const s of [...init.start, ...(n.extraDeadlines ?? []).map((kind) => ({ kind, dueAt: undefined }))]) {
     await startDeadline(
       tx,
@@ -615,9 +647,48 @@ export async function insertRequest(
     ...(n.inquiry?.promisedAt && !n.inquiry.answer ? { promisedAt: n.inquiry.promisedAt } : {}),
     ...Object.fromEntries(Object.entries(n.eventData ?? {}).filter(([, v]) => v !== undefined)),
   };
+  if (grade) Object.assign(data, { grade });
   await appendRequestEvent(tx, ctx.dialect, row.id, actor, { type: 'created', to: status, data }, now);
   await appendAudit(tx, ctx.dialect, actor, { action: 'request.created', entity: 'request', entityId: row.id, after: data }, now);
   live.push(liveOf(row, 'request.created', now));
+  // R-CP-2: an urgent complaint reaches the head of the department at once, and the project's supervisors.
+  if (grade === 'urgent') {
+    const heads = departmentId
+      ? (
+          await tx
+            .selectFrom('users')
+            .innerJoin('staff', 'staff.id', 'users.staff_id')
+            .select('users.id')
+            .where('staff.department_id', '=', departmentId)
+            .where('users.role', '=', 'department_head')
+            .execute()
+        ).map((u) => u.id)
+      : [];
+    // No head in the owning department: every department head of the project is told.
+    const anyHead = heads.length ? [] : await projectUsersByRole(tx, row.project_id, 'department_head');
+    const users = [
+      ...heads,
+      ...anyHead,
+      ...(await projectUsersByRole(tx, row.project_id, 'service_supervisor')),
+      ...(await projectUsersByRole(tx, row.project_id, 'project_manager')),
+    ];
+    live.push(
+      ...(await notify(
+        tx,
+        {
+          userIds: users,
+          kind: 'complaint.urgent',
+          title: `紧急投诉 ${number}：请部门负责人立即处理`,
+          body: n.content,
+          link: `/requests/${row.id}`,
+          requestId: row.id,
+          dedupeKey: `urgent:${row.id}`,
+          projectId: row.project_id,
+        },
+        now,
+      )),
+    );
+  }
   return row;
 }
 
@@ -689,6 +760,8 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
       repairScope: input.repairScope,
       photoIds: input.photoIds,
       inquiry: input.inquiry,
+      complaint:
+        input.kind === 'complaint' ? (input.complaint ?? { grade: 'general', compensation: false, aboutManager: false }) : undefined,
       eventData: { callId: input.callId ?? null, readBackConfirmed: input.channel === 'portal' ? undefined : true },
     });
     if (input.callId) {

@@ -63,6 +63,7 @@ export const DEFAULT_RULES: Record<string, DeadlineRule> = {
   'special.arrange': { basis: 'working', workingDays: 1, warnLeadMinutes: 60, escalateAfterMinutes: 240 },
   'special.reply': { basis: 'working', workingDays: 1, warnLeadMinutes: 60, escalateAfterMinutes: 240 },
   'repair.callback': { basis: 'calendar', minutes: 24 * 60, warnLeadMinutes: 120, escalateAfterMinutes: 240 },
+  'complaint.promise': { basis: 'calendar', warnLeadMinutes: 60, escalateAfterMinutes: 120 },
 };
 
 export const DEADLINE_LABEL: Record<string, string> = {
@@ -73,6 +74,7 @@ export const DEADLINE_LABEL: Record<string, string> = {
   'special.arrange': '安排特约服务',
   'special.reply': '回复特约服务结果',
   'repair.callback': '返修 24 小时内特殊回访',
+  'complaint.promise': '按承诺时间回应投诉人',
 };
 
 export interface StateDef {
@@ -459,14 +461,121 @@ const REPAIR: WorkflowDef = {
   ],
 };
 
+/** The urgent-complaint procedure of the source documents, step by step (R-CP-2). */
+export const EMERGENCY_STEPS = {
+  judge: '判断事态',
+  soothe: '安抚投诉人',
+  notify_head: '通知部门负责人',
+  stay_on_post: '坚守岗位',
+  head_handles: '负责人到场处理',
+  tracking_form: '填写投诉跟踪表',
+  special_report: '特别事件报告领导',
+} as const;
+
+const OPEN_COMPLAINT = ['registered', 'promised', 'investigating', 'solution_proposed'];
+
+/**
+ * Complaints under the service standard (规范5–7): a response time promised within 24 hours,
+ * the investigation with an apology where the company is at fault, the proposed solution
+ * with the complainant's opinion; urgent ones follow the emergency checklist.
+ */
+const COMPLAINT: WorkflowDef = {
+  kind: 'complaint',
+  states: {
+    registered: { label: '已登记，待回应', open: true },
+    promised: { label: '已承诺回应时间', open: true },
+    investigating: { label: '调查中', open: true },
+    solution_proposed: { label: '已提出解决方案', open: true },
+  },
+  transitions: [
+    {
+      action: 'promise',
+      label: '承诺回应时间',
+      from: ['registered'],
+      to: 'promised',
+      permission: 'request.handle',
+      input: z.object({ promisedAt: instant('承诺回应时间') }),
+      effects: { start: [{ kind: 'complaint.promise', dueAtField: 'promisedAt' }], detail: { promisedAt: 'promised_at' } },
+      step: async ({ tx, row, input }) => {
+        const rules = await (await import('./requests.service.ts')).deadlineRules(tx, row.project_id);
+        const limit = rules['complaint.response']?.minutes ?? 24 * 60;
+        if ((input.promisedAt as number) > row.created_at + limit * 60_000)
+          throw fieldError('promisedAt', `承诺的回应时间不能晚于投诉后 ${Math.round(limit / 60)} 小时`);
+      },
+    },
+    {
+      action: 'investigate',
+      label: '记录调查情况',
+      from: ['registered', 'promised', 'investigating'],
+      to: 'investigating',
+      permission: 'request.handle',
+      input: z.object({
+        findings: text('调查情况', 2000),
+        companyAtFault: z.boolean().default(false).describe('属公司管理责任'),
+        apologyVia: z.enum(['visit', 'phone', 'counter']).optional().describe('致歉方式'),
+      }),
+      effects: { detail: { findings: 'findings', apologyVia: 'apology_via' } },
+      step: async ({ input, now, detail }) => {
+        // 规范6: where the company is at fault, the complainant is apologised to first.
+        if (input.companyAtFault && !input.apologyVia) throw fieldError('apologyVia', '属公司责任的投诉须先向投诉人致歉，请记录致歉方式');
+        detail({ company_at_fault: input.companyAtFault ? 1 : 0, ...(input.apologyVia ? { apology_at: now } : {}) });
+      },
+    },
+    {
+      action: 'propose',
+      label: '提出解决方案并征询意见',
+      from: ['registered', 'promised', 'investigating'],
+      to: 'solution_proposed',
+      permission: 'request.handle',
+      input: z.object({
+        solution: text('解决方案', 2000),
+        opinion: text('投诉人意见', 1000),
+        agreed: z.boolean().describe('投诉人同意该方案'),
+      }),
+      // Telling the complainant the solution is the promised response.
+      effects: { meet: ['complaint.promise'], detail: { solution: 'solution', opinion: 'complainant_opinion' } },
+      step: async ({ input, detail }) => detail({ solution_agreed: input.agreed ? 1 : 0 }),
+    },
+    {
+      action: 'progress_notice',
+      label: '告知投诉人处理进度',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ note: text('告知内容', 1000), via: z.enum(['phone', 'visit', 'message']).describe('告知方式') }),
+      // 规范5: not solved within 24 hours, the complainant is told how it stands.
+      effects: { meet: ['complaint.response'] },
+    },
+    {
+      action: 'emergency_step',
+      label: '紧急投诉处置步骤',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({
+        step: z.enum(Object.keys(EMERGENCY_STEPS) as [keyof typeof EMERGENCY_STEPS]).describe('处置步骤'),
+        note: z.string().trim().max(500).default('').describe('备注'),
+      }),
+      step: async ({ tx, row, input, now, viewer, detail }) => {
+        const c = await tx
+          .selectFrom('request_complaint')
+          .select(['grade', 'emergency'])
+          .where('request_id', '=', row.id)
+          .executeTakeFirstOrThrow();
+        if (c.grade !== 'urgent') throw fieldError('step', '只有紧急投诉按应急程序处置');
+        const done = JSON.parse(c.emergency) as { step: string }[];
+        if (done.some((d) => d.step === input.step))
+          throw fieldError('step', `“${EMERGENCY_STEPS[input.step as keyof typeof EMERGENCY_STEPS]}”已记录`);
+        detail({ emergency: JSON.stringify([...done, { step: input.step, at: now, by: viewer.name, note: input.note }]) });
+      },
+    },
+  ],
+};
+
 export const WORKFLOWS: Record<Kind, WorkflowDef> = {
   // Repairs and complaints get their full flows with their own domains; here they are registered, routed and timed.
   repair: REPAIR,
-  complaint: {
-    kind: 'complaint',
-    states: { registered: { label: '已登记', open: true } },
-    transitions: [],
-  },
+  complaint: COMPLAINT,
   // R-IN-4: answered now, or a promised answer time that becomes a deadline.
   inquiry: {
     kind: 'inquiry',

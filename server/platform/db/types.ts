@@ -478,6 +478,26 @@ export interface RequestRepairTable {
   rated_via: string | null;
 }
 
+export interface RequestComplaintTable {
+  request_id: string;
+  /** 'general' | 'significant' | 'urgent' */
+  grade: string;
+  compensation: number;
+  about_manager: number;
+  promised_at: number | null;
+  findings: string;
+  company_at_fault: number;
+  /** 'visit' | 'phone' | 'counter' */
+  apology_via: string | null;
+  apology_at: number | null;
+  solution: string;
+  complainant_opinion: string;
+  solution_agreed: number;
+  /** JSON text: [{step, at, by, note}] */
+  emergency: string;
+  reopen_count: number;
+}
+
 export interface CallbackDrawTable {
   id: string;
   project_id: string;
@@ -554,4 +574,5 @@ export interface DB {
   request_repair: RequestRepairTable;
   callback_draws: CallbackDrawTable;
   callbacks: CallbackTable;
+  request_complaint: RequestComplaintTable;
 }

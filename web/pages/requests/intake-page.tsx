@@ -55,6 +55,9 @@ interface IntakeValues {
   /** Only decides the warranty advice shown while registering; toBody leaves it out, the API has no such field yet. */
   repairScope: RepairScope;
   urgency: Urgency;
+  grade: 'general' | 'significant' | 'urgent';
+  compensation: boolean;
+  aboutManager: boolean;
   location?: string;
   preferredTime?: string;
   content?: string;
@@ -105,6 +108,7 @@ function toBody(v: IntakeValues, projectId: string, callId: string | undefined):
           ? { answer: (v.answer ?? '').trim() }
           : { promisedAt: v.promisedAt ? epochOf(v.promisedAt) : undefined }
         : undefined,
+    complaint: v.kind === 'complaint' ? { grade: v.grade, compensation: v.compensation, aboutManager: v.aboutManager } : undefined,
     callId,
     readBackConfirmed: true,
   };
@@ -190,6 +194,7 @@ function ReadBack({ v, unit, categoryText, phrase }: { v: IntakeValues; unit?: U
           ...(v.location ? [{ key: 'loc', label: t('request.location'), children: v.location }] : []),
           ...(v.preferredTime ? [{ key: 'pt', label: t('request.preferredTime'), children: v.preferredTime }] : []),
           ...(v.urgency === 'urgent' ? [{ key: 'urg', label: t('request.urgency'), children: t('urgency.urgent') }] : []),
+          ...(v.kind === 'complaint' ? [{ key: 'grade', label: t('complaint.grade'), children: t(`complaint.grade.${v.grade}`) }] : []),
           ...(v.kind === 'inquiry'
             ? [
                 v.inquiryMode === 'answer'
@@ -227,6 +232,9 @@ export default function IntakePage() {
       who: 'resident',
       unitId: params.get('unitId') ?? undefined,
       urgency: 'normal',
+      grade: 'general',
+      compensation: false,
+      aboutManager: false,
       repairScope: 'in_unit',
       inquiryMode: 'answer',
       photos: [],
@@ -478,6 +486,32 @@ export default function IntakePage() {
                     </Form.Item>
                   </Col>
                 </Row>
+                {kind === 'complaint' ? (
+                  <Row gutter={16}>
+                    <Col xs={24} sm={12}>
+                      <Form.Item name="grade" label={t('complaint.grade')} extra={t('complaint.gradeHint')}>
+                        <Radio.Group
+                          optionType="button"
+                          options={(['general', 'significant', 'urgent'] as const).map((g) => ({
+                            value: g,
+                            label: t(`complaint.grade.${g}`),
+                          }))}
+                          data-testid="intake-grade"
+                        />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={12} sm={6}>
+                      <Form.Item name="compensation" label={t('complaint.compensation')} valuePropName="checked">
+                        <Switch />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={12} sm={6}>
+                      <Form.Item name="aboutManager" label={t('complaint.aboutManager')} valuePropName="checked">
+                        <Switch />
+                      </Form.Item>
+                    </Col>
+                  </Row>
+                ) : null}
                 {kind === 'repair' && who === 'resident' ? (
                   <Form.Item name="repairScope" label={t('intake.repairScope')}>
                     <Radio.Group

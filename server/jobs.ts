@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import { drawWeeklyCallbacks } from './domains/repairs/callbacks.service.ts';
+import { closeDeclinedComplaints } from './domains/requests/complaint-closure.ts';
 import { sweepDeadlines } from './domains/requests/requests.service.ts';
 import type { Job } from './platform/jobs/runner.ts';
 import { deliverOutbox } from './platform/notify/notify.ts';
@@ -11,5 +12,6 @@ export function defaultJobs(cfg: Pick<Config, 'sweepMs' | 'outboxMs'>): Job[] {
     { name: 'outbox', everyMs: cfg.outboxMs, run: (ctx) => deliverOutbox(ctx) },
     // Each Monday's first run draws last week's callback sample; later runs find the draw made and pass.
     { name: 'callback-draw', everyMs: 10 * 60_000, run: (ctx) => drawWeeklyCallbacks(ctx) },
+    { name: 'complaint-self-close', everyMs: 10 * 60_000, run: (ctx) => closeDeclinedComplaints(ctx) },
   ];
 }

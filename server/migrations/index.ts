@@ -7,6 +7,7 @@ import * as m0005 from './0005_company_wide_lists.ts';
 import * as m0006 from './0006_repair_orders.ts';
 import * as m0007 from './0007_repair_callbacks.ts';
 import * as m0008 from './0008_complaints.ts';
+import * as m0009 from './0009_complaint_closure.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, WuyeMigration> = {
   '0006_repair_orders': m0006,
   '0007_repair_callbacks': m0007,
   '0008_complaints': m0008,
+  '0009_complaint_closure': m0009,
 };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { defaultJobs } from '../../server/jobs.ts';
 import { localDateTime } from '../../server/platform/calendar/calendar.ts';
 import { describeEachDb, TestClock } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -14,6 +15,7 @@ describeEachDb('complaints: grade, urgent procedure, promise, investigation, sol
   let yghy: string;
   let unitId: string;
   let ownerId: string;
+  const cat: Record<string, string> = {};
 
   beforeAll(async () => {
     srv = await startTestServer({ dialect, clock });
@@ -38,6 +40,8 @@ describeEachDb('complaints: grade, urgent procedure, promise, investigation, sol
         .where('relation', '=', 'owner')
         .executeTakeFirstOrThrow()
     ).person_id;
+    for (const c of await srv.ctx.db.selectFrom('categories').select(['id', 'name']).where('kind', '=', 'complaint').execute())
+      cat[c.name] = c.id;
   });
   afterAll(() => srv?.close());
 
@@ -179,5 +183,112 @@ describeEachDb('complaints: grade, urgent procedure, promise, investigation, sol
     });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields)).toContain('complaint.grade');
+  });
+
+  /** Registers a complaint and takes it to an agreed solution. */
+  const agreed = async (content: string, extra: Record<string, unknown> = {}) => {
+    const c = await complain(content, undefined, extra);
+    const r = await act('qiantai', c.id, 'propose', { solution: '安排专人处理', opinion: '同意', agreed: true });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return c;
+  };
+  const ok = async (who: string, id: string, action: string, body: Record<string, unknown> = {}) => {
+    const r = await act(who, id, action, body);
+    expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+    return r.body;
+  };
+
+  it('transfer: the receiver becomes the first handler and must contact the complainant in time', async () => {
+    const c = await complain('物业费收费标准不透明');
+    const gongchengId = (await srv.ctx.db.selectFrom('users').select('id').where('username', '=', 'gongcheng').executeTakeFirstOrThrow())
+      .id;
+    const moved = await ok('qiantai', c.id, 'transfer', { assigneeId: gongchengId, reason: '涉及工程收费，由工程部负责' });
+    expect(moved).toMatchObject({ assigneeId: gongchengId, detail: { firstHandlerId: gongchengId } });
+    const contact = moved.deadlines.find((d: { kind: string }) => d.kind === 'complaint.contact');
+    expect(contact).toMatchObject({ status: 'running', dueAt: clock.now() + 2 * HOUR });
+    clock.advance(30 * MIN);
+    const talked = await ok('gongcheng', c.id, 'contact', { note: '电话解释收费依据，约明天面谈' });
+    expect(talked.deadlines.find((d: { kind: string }) => d.kind === 'complaint.contact')).toMatchObject({
+      status: 'met',
+      breachedAt: null,
+    });
+  });
+
+  it('resolution: only an agreed solution is carried out; a delay sets a new time the complainant is told', async () => {
+    const c = await complain('电梯经常停运');
+    await ok('qiantai', c.id, 'propose', { solution: '更换主板', opinion: '要求先赔偿', agreed: false });
+    const refused = await act('qiantai', c.id, 'resolve', { resolution: '已更换' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('solution_not_agreed');
+
+    const d = await agreed('楼道堆放杂物');
+    const later = await ok('qiantai', d.id, 'reschedule', { dueAt: clock.now() + 26 * HOUR, note: '需业主配合，改为明天下午清理' });
+    expect(later.deadlines.find((x: { kind: string }) => x.kind === 'complaint.completion')).toMatchObject({
+      dueAt: clock.now() + 26 * HOUR,
+    });
+    clock.advance(3 * HOUR);
+    const done = await ok('qiantai', d.id, 'resolve', { resolution: '杂物已清理' });
+    expect(done).toMatchObject({ status: 'resolved', detail: { resolution: '杂物已清理', resolvedAt: clock.now() } });
+    for (const kind of ['complaint.response', 'complaint.completion'])
+      expect(done.deadlines.find((x: { kind: string }) => x.kind === kind)).toMatchObject({ status: 'met', breachedAt: null });
+  });
+
+  it('callback: not satisfied reopens and counts; satisfied closes — but only with cause and prevention recorded', async () => {
+    const c = await agreed('绿化带长期无人修剪');
+    await ok('qiantai', c.id, 'resolve', { resolution: '已安排修剪' });
+    const unhappy = await ok('kefuzhuguan', c.id, 'callback_unsatisfied', { method: 'phone', note: '只修剪了一半' });
+    expect(unhappy).toMatchObject({ status: 'investigating', isOpen: true, detail: { reopenCount: 1, solutionAgreed: 0 } });
+    await ok('qiantai', c.id, 'propose', { solution: '全部修剪并每月巡查', opinion: '同意', agreed: true });
+    await ok('qiantai', c.id, 'resolve', { resolution: '已全部修剪' });
+    const early = await act('kefuzhuguan', c.id, 'callback_satisfied', { method: 'phone', note: '满意' });
+    expect(early.status).toBe(422);
+    expect(early.body.error.code).toBe('analysis_required');
+    await ok('kefuzhuguan', c.id, 'analyse', { cause: '绿化外包巡查不到位', preventive: '外包合同增加月度验收' });
+    const closed = await ok('kefuzhuguan', c.id, 'callback_satisfied', { method: 'phone', note: '住户满意' });
+    expect(closed).toMatchObject({ status: 'closed', isOpen: false, detail: { closeReason: 'satisfied', reopenCount: 1 } });
+    expect(closed.history.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['callback_unsatisfied', 'analyse', 'callback_satisfied']),
+    );
+  });
+
+  it('no callback needed: solved on the spot, or anonymous; a complaint with contact cannot be closed as anonymous', async () => {
+    const c = await agreed('快递柜故障');
+    await ok('qiantai', c.id, 'resolve', { resolution: '当场重启恢复' });
+    await ok('qiantai', c.id, 'analyse', { cause: '快递柜死机', preventive: '联系厂家升级固件' });
+    const wrong = await act('qiantai', c.id, 'close_without_callback', { reason: 'anonymous' });
+    expect(wrong.status).toBe(400);
+    const closed = await ok('qiantai', c.id, 'close_without_callback', { reason: 'solved_on_spot', note: '住户当场确认' });
+    expect(closed).toMatchObject({ status: 'closed', detail: { closeReason: 'solved_on_spot' } });
+  });
+
+  it('declined callbacks: the complaint closes itself 7 days later unless the same complainant complains again about it', async () => {
+    const quiet = await agreed('装修噪音扰民', { categoryId: cat.装修管理 });
+    await ok('qiantai', quiet.id, 'resolve', { resolution: '已约谈装修户' });
+    expect((await act('qiantai', quiet.id, 'decline_callback', {})).status).toBe(422); // analysis first
+    await ok('qiantai', quiet.id, 'analyse', { cause: '装修时间管理不严', preventive: '巡查装修时段' });
+    const declined = await ok('qiantai', quiet.id, 'decline_callback', { note: '住户表示不用回访' });
+    expect(declined).toMatchObject({ status: 'callback_declined', isOpen: true, detail: { declinedAt: clock.now() } });
+
+    const loud = await agreed('宠物狗夜间吠叫', { categoryId: cat.噪音扰民 });
+    await ok('qiantai', loud.id, 'resolve', { resolution: '已提醒犬主' });
+    await ok('qiantai', loud.id, 'analyse', { cause: '犬主未管束', preventive: '纳入文明养犬宣传' });
+    await ok('qiantai', loud.id, 'decline_callback', {});
+    clock.advance(2 * 24 * HOUR);
+    expect((await as.qiantai!.login('qiantai', DEMO_PASSWORD)).status).toBe(200);
+    // The same complainant comes back on the same matter: that one stays open.
+    await complain('狗还在叫', undefined, { categoryId: cat.噪音扰民 });
+
+    const job = defaultJobs({ sweepMs: 60_000, outboxMs: 60_000 }).find((j) => j.name === 'complaint-self-close');
+    if (!job) throw new Error('the self-close is not among the background jobs');
+    clock.advance(4 * 24 * HOUR);
+    expect(await job.run(srv.ctx)).toEqual({ closed: 0 }); // six days: not yet
+    clock.advance(24 * HOUR + MIN);
+    await Promise.all(['qiantai', 'yezhu'].map(async (u) => expect((await as[u]!.login(u, DEMO_PASSWORD)).status).toBe(200)));
+    const [a, b] = (await Promise.all([job.run(srv.ctx), job.run(srv.ctx)])) as { closed: number }[];
+    expect((a?.closed ?? 0) + (b?.closed ?? 0)).toBe(1);
+    const q = (await as.qiantai!.get(`/api/requests/${quiet.id}`)).body;
+    expect(q).toMatchObject({ status: 'closed', isOpen: false, detail: { closeReason: 'declined_no_new_complaint' } });
+    expect(q.history.at(-1)).toMatchObject({ type: 'auto_closed', actor: '系统' });
+    expect((await as.qiantai!.get(`/api/requests/${loud.id}`)).body.status).toBe('callback_declined');
   });
 });

@@ -161,7 +161,7 @@ export async function getDeadlineRules(ctx: AppContext, projectId: string) {
 }
 
 /** A rule must say how long, in a way its basis can count: calendar minutes, or working minutes or days. */
-const PROMISE_KINDS = new Set(['inquiry.answer', 'complaint.promise']);
+const PROMISE_KINDS = new Set(['inquiry.answer', 'complaint.promise', 'complaint.completion']);
 
 export function ruleProblem(kind: string, rule: Partial<DeadlineRule>): string | null {
   if (rule.minutes !== undefined && rule.workingDays !== undefined) return '时长只能填写分钟数或工作日数其中一项';

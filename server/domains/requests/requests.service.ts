@@ -490,6 +490,13 @@ async function insertDetail(tx: Tx, kind: DetailKind, requestId: string, scope: 
         solution_agreed: 0,
         emergency: '[]',
         reopen_count: 0,
+        first_handler_id: null,
+        resolution: '',
+        resolved_at: null,
+        cause: '',
+        preventive: '',
+        declined_at: null,
+        close_reason: '',
       })
       .execute();
   }

@@ -9,7 +9,7 @@ import type { RequestTable } from '../../platform/db/types.ts';
 import { type DeadlineRule, meetDeadlines } from '../../platform/deadlines/deadlines.ts';
 import { attachToRequest, storeSignature } from '../../platform/files/files.ts';
 import { instant } from '../../platform/http/common.ts';
-import { fieldError, forbidden } from '../../platform/http/errors.ts';
+import { fieldError, forbidden, ruleViolated } from '../../platform/http/errors.ts';
 import type { LiveEvent } from '../../platform/live/live.ts';
 import { createRework, RATEABLE, recordRating, scheduleFollowUp } from '../repairs/aftercare.ts';
 
@@ -64,6 +64,8 @@ export const DEFAULT_RULES: Record<string, DeadlineRule> = {
   'special.reply': { basis: 'working', workingDays: 1, warnLeadMinutes: 60, escalateAfterMinutes: 240 },
   'repair.callback': { basis: 'calendar', minutes: 24 * 60, warnLeadMinutes: 120, escalateAfterMinutes: 240 },
   'complaint.promise': { basis: 'calendar', warnLeadMinutes: 60, escalateAfterMinutes: 120 },
+  'complaint.contact': { basis: 'calendar', minutes: 120, warnLeadMinutes: 30, escalateAfterMinutes: 120 },
+  'complaint.completion': { basis: 'calendar', warnLeadMinutes: 120, escalateAfterMinutes: 240 },
 };
 
 export const DEADLINE_LABEL: Record<string, string> = {
@@ -75,6 +77,8 @@ export const DEADLINE_LABEL: Record<string, string> = {
   'special.reply': '回复特约服务结果',
   'repair.callback': '返修 24 小时内特殊回访',
   'complaint.promise': '按承诺时间回应投诉人',
+  'complaint.contact': '接收的责任人联系投诉人',
+  'complaint.completion': '按告知的新时间完成处理',
 };
 
 export interface StateDef {
@@ -472,7 +476,18 @@ export const EMERGENCY_STEPS = {
   special_report: '特别事件报告领导',
 } as const;
 
-const OPEN_COMPLAINT = ['registered', 'promised', 'investigating', 'solution_proposed'];
+const OPEN_COMPLAINT = ['registered', 'promised', 'investigating', 'solution_proposed', 'resolved', 'callback_declined'];
+const WORKING_COMPLAINT = ['registered', 'promised', 'investigating', 'solution_proposed'];
+
+/** 规范11 / R-CP-11: no complaint closes without its cause and the measure that prevents it again. */
+async function analysed(tx: Tx, requestId: string) {
+  const c = await tx
+    .selectFrom('request_complaint')
+    .select(['cause', 'preventive'])
+    .where('request_id', '=', requestId)
+    .executeTakeFirstOrThrow();
+  if (!c.cause || !c.preventive) throw ruleViolated('结案前须记录原因分析和预防措施', 'analysis_required');
+}
 
 /**
  * Complaints under the service standard (规范5–7): a response time promised within 24 hours,
@@ -486,6 +501,9 @@ const COMPLAINT: WorkflowDef = {
     promised: { label: '已承诺回应时间', open: true },
     investigating: { label: '调查中', open: true },
     solution_proposed: { label: '已提出解决方案', open: true },
+    resolved: { label: '已解决，待回访', open: true },
+    callback_declined: { label: '投诉人谢绝回访，7 天无再投诉自动结案', open: true },
+    closed: { label: '已结案', open: false },
   },
   transitions: [
     {
@@ -539,7 +557,7 @@ const COMPLAINT: WorkflowDef = {
     {
       action: 'progress_notice',
       label: '告知投诉人处理进度',
-      from: OPEN_COMPLAINT,
+      from: WORKING_COMPLAINT,
       to: '',
       permission: 'request.handle',
       input: z.object({ note: text('告知内容', 1000), via: z.enum(['phone', 'visit', 'message']).describe('告知方式') }),
@@ -549,7 +567,7 @@ const COMPLAINT: WorkflowDef = {
     {
       action: 'emergency_step',
       label: '紧急投诉处置步骤',
-      from: OPEN_COMPLAINT,
+      from: WORKING_COMPLAINT,
       to: '',
       permission: 'request.handle',
       input: z.object({
@@ -567,6 +585,122 @@ const COMPLAINT: WorkflowDef = {
         if (done.some((d) => d.step === input.step))
           throw fieldError('step', `“${EMERGENCY_STEPS[input.step as keyof typeof EMERGENCY_STEPS]}”已记录`);
         detail({ emergency: JSON.stringify([...done, { step: input.step, at: now, by: viewer.name, note: input.note }]) });
+      },
+    },
+    {
+      action: 'transfer',
+      label: '转交责任人（第一审理人）',
+      from: WORKING_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ assigneeId: z.string().min(1).max(64).describe('接收的责任人'), reason: text('转交原因', 500) }),
+      // 规范8: the receiver becomes the first handler and must contact the complainant promptly.
+      effects: { start: [{ kind: 'complaint.contact' }] },
+      step: async ({ input, detail }) => detail({ first_handler_id: input.assigneeId }),
+    },
+    {
+      action: 'contact',
+      label: '已与投诉人沟通',
+      from: WORKING_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ note: text('沟通情况', 1000) }),
+      effects: { meet: ['complaint.contact'] },
+    },
+    {
+      action: 'resolve',
+      label: '按议定方案处理完毕并答复',
+      from: ['solution_proposed'],
+      to: 'resolved',
+      permission: 'request.handle',
+      input: z.object({ resolution: text('处理结果', 2000) }),
+      // 规范9: the agreed solution carried out and the complainant answered.
+      effects: { meet: ['complaint.response', 'complaint.completion'], detail: { resolution: 'resolution' }, stampDetail: ['resolved_at'] },
+      step: async ({ tx, row }) => {
+        const c = await tx
+          .selectFrom('request_complaint')
+          .select('solution_agreed')
+          .where('request_id', '=', row.id)
+          .executeTakeFirstOrThrow();
+        if (!c.solution_agreed) throw ruleViolated('投诉人尚未同意解决方案，请先征得同意', 'solution_not_agreed');
+      },
+    },
+    {
+      action: 'reschedule',
+      label: '当日无法完成：告知新的完成时间',
+      from: ['solution_proposed'],
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ dueAt: instant('新的完成时间'), note: text('告知投诉人的情况', 500) }),
+      effects: { start: [{ kind: 'complaint.completion', dueAtField: 'dueAt' }] },
+    },
+    {
+      action: 'analyse',
+      label: '原因分析与预防措施',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ cause: text('原因分析', 1000), preventive: text('预防措施', 1000) }),
+      effects: { detail: { cause: 'cause', preventive: 'preventive' } },
+    },
+    {
+      action: 'callback_satisfied',
+      label: '回访：满意，结案',
+      from: ['resolved'],
+      to: 'closed',
+      permission: 'request.handle',
+      input: z.object({ method: z.enum(['phone', 'visit', 'online', 'questionnaire']).describe('回访方式'), note: text('回访记录', 1000) }),
+      step: async ({ tx, row, detail }) => {
+        await analysed(tx, row.id);
+        detail({ close_reason: 'satisfied' });
+      },
+    },
+    {
+      action: 'callback_unsatisfied',
+      label: '回访：不满意，退回部门重新处理',
+      from: ['resolved'],
+      to: 'investigating',
+      permission: 'request.handle',
+      input: z.object({
+        method: z.enum(['phone', 'visit', 'online', 'questionnaire']).describe('回访方式'),
+        note: text('投诉人的意见', 1000),
+      }),
+      effects: { start: [{ kind: 'complaint.response' }] },
+      step: async ({ tx, row, detail }) => {
+        const c = await tx
+          .selectFrom('request_complaint')
+          .select('reopen_count')
+          .where('request_id', '=', row.id)
+          .executeTakeFirstOrThrow();
+        detail({ reopen_count: c.reopen_count + 1, solution_agreed: 0, resolved_at: null });
+      },
+    },
+    {
+      action: 'decline_callback',
+      label: '投诉人谢绝回访',
+      from: ['resolved'],
+      to: 'callback_declined',
+      permission: 'request.handle',
+      input: z.object({ note: z.string().trim().max(500).default('').describe('备注') }),
+      effects: { stampDetail: ['declined_at'] },
+      // It will close by itself: what caused it and what prevents it are recorded now.
+      step: async ({ tx, row }) => analysed(tx, row.id),
+    },
+    {
+      action: 'close_without_callback',
+      label: '无需回访，结案',
+      from: ['resolved'],
+      to: 'closed',
+      permission: 'request.handle',
+      input: z.object({
+        reason: z.enum(['solved_on_spot', 'anonymous', 'sensitive_declined']).describe('无需回访的原因'),
+        note: z.string().trim().max(500).default('').describe('备注'),
+      }),
+      effects: { detail: { reason: 'close_reason' } },
+      step: async ({ tx, row, input }) => {
+        await analysed(tx, row.id);
+        if (input.reason === 'anonymous' && row.requester_phone && row.requester_person_id)
+          throw fieldError('reason', '该投诉有联系方式，须回访');
       },
     },
   ],

@@ -496,6 +496,15 @@ export interface RequestComplaintTable {
   /** JSON text: [{step, at, by, note}] */
   emergency: string;
   reopen_count: number;
+  /** Whoever the complaint was transferred to: its first handler (第一审理人). */
+  first_handler_id: string | null;
+  resolution: string;
+  resolved_at: number | null;
+  cause: string;
+  preventive: string;
+  /** When the complainant declined a callback: it closes itself 7 days later without a new complaint. */
+  declined_at: number | null;
+  close_reason: string;
 }
 
 export interface CallbackDrawTable {

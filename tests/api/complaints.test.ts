@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultJobs } from '../../server/jobs.ts';
 import { localDateTime } from '../../server/platform/calendar/calendar.ts';
+import { cliEnvFor, runCli } from '../helpers/cli.ts';
 import { describeEachDb, TestClock } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -290,5 +292,33 @@ describeEachDb('complaints: grade, urgent procedure, promise, investigation, sol
     expect(q).toMatchObject({ status: 'closed', isOpen: false, detail: { closeReason: 'declined_no_new_complaint' } });
     expect(q.history.at(-1)).toMatchObject({ type: 'auto_closed', actor: '系统' });
     expect((await as.qiantai!.get(`/api/requests/${loud.id}`)).body.status).toBe('callback_declined');
+  });
+
+  // Last: it breaks the history on purpose.
+  it('nothing can be altered: no route edits or deletes a complaint, a correction is a new entry, an entry changed in SQL is caught', async () => {
+    for (const u of ['qiantai', 'kefuzhuguan']) expect((await as[u]!.login(u, DEMO_PASSWORD)).status).toBe(200);
+    const c = await complain('投诉记录不得涂改');
+    await ok('kefuzhuguan', c.id, 'investigate', { findings: '原始调查结论' });
+    for (const method of ['DELETE', 'PATCH', 'PUT']) {
+      const r = await as.kefuzhuguan!.request(method, `/api/requests/${c.id}`, method === 'DELETE' ? undefined : { content: '改写' });
+      expect(r.status, method).toBe(404);
+    }
+    const before = (await as.kefuzhuguan!.get(`/api/requests/${c.id}`)).body;
+    const investigation = before.history.find((e: { type: string }) => e.type === 'investigate');
+    const corrected = await as.kefuzhuguan!.post(`/api/requests/${c.id}/corrections`, {
+      version: before.version,
+      correctsN: investigation.n,
+      text: '补充：当班保安已调岗',
+    });
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+    expect(corrected.body.history.find((e: { n: number }) => e.n === investigation.n)).toEqual(investigation);
+    expect(corrected.body.history.at(-1)).toMatchObject({ type: 'correction', correctsN: investigation.n });
+
+    await sql`update request_events set data = ${JSON.stringify({ findings: '改过的结论' })} where request_id = ${c.id} and n = ${investigation.n}`.execute(
+      srv.ctx.db,
+    );
+    const verify = await runCli(['audit', 'verify'], cliEnvFor(srv.tdb));
+    expect(verify.code).not.toBe(0);
+    expect(verify.stderr).toContain(c.number);
   });
 });

@@ -7,12 +7,14 @@ import { addUser } from '../../server/domains/org/org.service.ts';
 import type { Role } from '../../server/platform/access/roles.ts';
 import type { AppContext, Clock } from '../../server/platform/context.ts';
 import type { Dialect } from '../../server/platform/db/index.ts';
-import { createTestDb } from './db.ts';
+import { createTestDb, type TestDb } from './db.ts';
 
 export interface TestServer {
   url: string;
   app: FastifyInstance;
   ctx: AppContext;
+  /** The database underneath, for tests that run the CLI against it. */
+  tdb: TestDb;
   demo: { projectIds: string[]; projectByCode: Record<string, string> };
   /** A new login of the role, limited to the given projects (default: 阳光花园; null = all). */
   makeUser(
@@ -39,6 +41,7 @@ export async function startTestServer(opts: { dialect?: Dialect; clock?: Clock; 
     url: `http://127.0.0.1:${port}`,
     app,
     ctx,
+    tdb,
     demo: { projectIds: projects.map((p) => p.id), projectByCode },
     async makeUser(role, o = {}) {
       const username = `t${process.pid}x${n++}${role.replace(/_/g, '')}`.slice(0, 32);

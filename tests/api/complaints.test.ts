@@ -26,22 +26,7 @@ describeEachDb('complaints: grade, urgent procedure, promise, investigation, sol
       expect((await as[u].login(u, DEMO_PASSWORD)).status).toBe(200);
     }
     yghy = srv.demo.projectByCode.YGHY as string;
-    unitId = (
-      await srv.ctx.db
-        .selectFrom('units')
-        .select('id')
-        .where('project_id', '=', yghy)
-        .where('number', '=', '3-1-1502')
-        .executeTakeFirstOrThrow()
-    ).id;
-    ownerId = (
-      await srv.ctx.db
-        .selectFrom('occupancies')
-        .select('person_id')
-        .where('unit_id', '=', unitId)
-        .where('relation', '=', 'owner')
-        .executeTakeFirstOrThrow()
-    ).person_id;
+    ({ unitId, ownerId } = srv.people);
     for (const c of await srv.ctx.db.selectFrom('categories').select(['id', 'name']).where('kind', '=', 'complaint').execute())
       cat[c.name] = c.id;
   });

@@ -37,18 +37,7 @@ describeEachDb('repairs after the work: rating, weekly callbacks, rework, follow
     yghy = srv.demo.projectByCode.YGHY as string;
     chy = srv.demo.projectByCode.CHY as string;
     const db = srv.ctx.db;
-    unitId = (
-      await db.selectFrom('units').select('id').where('project_id', '=', yghy).where('number', '=', '3-1-1502').executeTakeFirstOrThrow()
-    ).id;
-    ownerId = (
-      await db
-        .selectFrom('occupancies')
-        .select('person_id')
-        .where('unit_id', '=', unitId)
-        .where('relation', '=', 'owner')
-        .executeTakeFirstOrThrow()
-    ).person_id;
-    weixiuId = (await db.selectFrom('users').select('id').where('username', '=', 'weixiu').executeTakeFirstOrThrow()).id;
+    ({ unitId, ownerId, weixiuId } = srv.people);
     // 翠湖苑 has its own desk and technician.
     for (const [name, role] of [
       ['cuihu_desk', 'receptionist'],

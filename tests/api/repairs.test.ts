@@ -26,18 +26,7 @@ describeEachDb('repairs: assess, quote, dispatch, technician steps, signature, c
     }
     yghy = srv.demo.projectByCode.YGHY as string;
     const db = srv.ctx.db;
-    unitId = (
-      await db.selectFrom('units').select('id').where('project_id', '=', yghy).where('number', '=', '3-1-1502').executeTakeFirstOrThrow()
-    ).id;
-    ownerId = (
-      await db
-        .selectFrom('occupancies')
-        .select('person_id')
-        .where('unit_id', '=', unitId)
-        .where('relation', '=', 'owner')
-        .executeTakeFirstOrThrow()
-    ).person_id;
-    weixiuId = (await db.selectFrom('users').select('id').where('username', '=', 'weixiu').executeTakeFirstOrThrow()).id;
+    ({ unitId, ownerId, weixiuId } = srv.people);
     category = (
       await db.selectFrom('categories').select('id').where('kind', '=', 'repair').where('name', '=', '水电').executeTakeFirstOrThrow()
     ).id;

@@ -49,19 +49,7 @@ describeEachDb('technician on the phone, and the printable work order', (dialect
     ensureWebBuilt();
     srv = await startTestServer({ dialect });
     yghy = srv.demo.projectByCode.YGHY as string;
-    const db = srv.ctx.db;
-    unitId = (
-      await db.selectFrom('units').select('id').where('project_id', '=', yghy).where('number', '=', '3-1-1502').executeTakeFirstOrThrow()
-    ).id;
-    ownerId = (
-      await db
-        .selectFrom('occupancies')
-        .select('person_id')
-        .where('unit_id', '=', unitId)
-        .where('relation', '=', 'owner')
-        .executeTakeFirstOrThrow()
-    ).person_id;
-    weixiuId = (await db.selectFrom('users').select('id').where('username', '=', 'weixiu').executeTakeFirstOrThrow()).id;
+    ({ unitId, ownerId, weixiuId } = srv.people);
     qiantai = new Client(srv.url);
     expect((await qiantai.login('qiantai', DEMO_PASSWORD)).status).toBe(200);
     tmp = mkdtempSync(join(tmpdir(), 'wuye-tech-'));

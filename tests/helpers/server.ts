@@ -16,6 +16,8 @@ export interface TestServer {
   /** The database underneath, for tests that run the CLI against it. */
   tdb: TestDb;
   demo: { projectIds: string[]; projectByCode: Record<string, string> };
+  /** The demo's resident 李明华 (owner of 阳光花园 3-1-1502) and technician 张师傅, as most repair and complaint tests use them. */
+  people: { unitId: string; ownerId: string; weixiuId: string };
   /** A new login of the role, limited to the given projects (default: 阳光花园; null = all). */
   makeUser(
     role: Role,
@@ -37,11 +39,29 @@ export async function startTestServer(opts: { dialect?: Dialect; clock?: Clock; 
   const { port } = app.server.address() as AddressInfo;
   const projects = await ctx.db.selectFrom('projects').select(['id', 'code']).orderBy('code').execute();
   const projectByCode = Object.fromEntries(projects.map((p) => [p.code, p.id]));
+  const people = { unitId: '', ownerId: '', weixiuId: '' };
+  if (opts.demo !== false) {
+    const unit = await ctx.db
+      .selectFrom('units')
+      .select('id')
+      .where('project_id', '=', projectByCode.YGHY as string)
+      .where('number', '=', '3-1-1502')
+      .executeTakeFirstOrThrow();
+    const owner = await ctx.db
+      .selectFrom('occupancies')
+      .select('person_id')
+      .where('unit_id', '=', unit.id)
+      .where('relation', '=', 'owner')
+      .executeTakeFirstOrThrow();
+    const weixiu = await ctx.db.selectFrom('users').select('id').where('username', '=', 'weixiu').executeTakeFirstOrThrow();
+    Object.assign(people, { unitId: unit.id, ownerId: owner.person_id, weixiuId: weixiu.id });
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     app,
     ctx,
     tdb,
+    people,
     demo: { projectIds: projects.map((p) => p.id), projectByCode },
     async makeUser(role, o = {}) {
       const username = `t${process.pid}x${n++}${role.replace(/_/g, '')}`.slice(0, 32);

@@ -142,7 +142,12 @@ describeEachDb('repair journey in the browser', (dialect) => {
     await resident.getByTestId('photo-input').setInputFiles(photo);
     await resident.locator('[data-testid="photo-thumb"][data-status="done"]').waitFor();
     await shot(resident, 'journey-1-resident-report', dialect);
-    await resident.getByTestId('report-submit').click();
+    await sent(
+      resident,
+      (path) => path === '/api/me/requests',
+      () => resident.getByTestId('report-submit').click(),
+      'report',
+    );
     await resident.getByTestId('report-number').waitFor();
     const number = (await resident.getByTestId('report-number').getAttribute('data-number')) ?? '';
     expect(number).toMatch(/^BX-\d{4}-\d{4}$/);

@@ -48,7 +48,7 @@ export async function sent(page: Page, matches: (path: string) => boolean, trigg
     await trigger();
     try {
       const res = await response;
-      expect(res.status(), `${what}: ${await res.text()}`).toBe(200);
+      expect(res.ok(), `${what}: ${res.status()} ${await res.text()}`).toBe(true);
       return;
     } catch (e) {
       if (attempt >= 2 || !(e instanceof Error) || e.name !== 'TimeoutError') throw e;

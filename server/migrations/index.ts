@@ -8,6 +8,7 @@ import * as m0006 from './0006_repair_orders.ts';
 import * as m0007 from './0007_repair_callbacks.ts';
 import * as m0008 from './0008_complaints.ts';
 import * as m0009 from './0009_complaint_closure.ts';
+import * as m0010 from './0010_complaint_escalation_cases.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, WuyeMigration> = {
   '0007_repair_callbacks': m0007,
   '0008_complaints': m0008,
   '0009_complaint_closure': m0009,
+  '0010_complaint_escalation_cases': m0010,
 };

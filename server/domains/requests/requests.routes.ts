@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
-import { idParam, pageOf } from '../../platform/http/common.ts';
+import { idParam, pageOf, pageQuery } from '../../platform/http/common.ts';
 import { defineRoute } from '../../platform/http/route.ts';
 import {
   ActionBody,
@@ -31,6 +31,7 @@ import {
   resume,
   suggestionsOfMonth,
 } from './requests.service.ts';
+import { correctiveReports, helpAskedOfMe } from './complaint-lists.ts';
 
 export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
   defineRoute(app, {
@@ -95,6 +96,29 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
       return { params: { id, action: 'quote' }, body: { version: await kit.version('requests', id), item: '家电清洗', priceFen: 8000 } };
     },
     handler: async (req) => act(ctx, req.viewer, req.params.id, req.params.action, req.body),
+  });
+
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/requests/:id/decisions/:action',
+    access: 'complaint.lead',
+    summary: '公司层面的决定：领导批示、品质管理部整改计划（带版本号） Company decisions on escalated complaints',
+    tags: ['requests'],
+    description:
+      '只接受需要 complaint.lead 权限的操作（leadership_decision 领导批示、correction_plan 整改计划）；其他操作 → 422。' +
+      '未上报公司的投诉 → 422；版本已变 → 409。',
+    params: z.object({ id: z.string().min(1).max(64), action: z.string().min(1).max(40) }),
+    body: ActionBody,
+    response: { 200: RequestDetail },
+    sample: async (kit) => {
+      const leader = kit.role === 'company_leader';
+      const id = await kit.make.request({ kind: 'complaint', escalate: leader ? 'leadership' : 'company' });
+      const version = await kit.version('requests', id);
+      return leader
+        ? { params: { id, action: 'leadership_decision' }, body: { version, decision: '同意，按程序处理' } }
+        : { params: { id, action: 'correction_plan' }, body: { version, plan: '一周内完成整改', dueAt: Date.UTC(2099, 0, 1) } };
+    },
+    handler: async (req) => act(ctx, req.viewer, req.params.id, req.params.action, req.body, 'complaint.lead'),
   });
 
   defineRoute(app, {
@@ -205,5 +229,60 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     querystring: z.object({ projectId: z.string().min(1), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') }),
     sample: (kit) => ({ query: { projectId: kit.fixtures.projectId, month: '2026-11' } }),
     handler: async (req) => breachesOfMonth(ctx, req.viewer, req.query.projectId, req.query.month),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/complaint-help',
+    access: 'request.read',
+    summary: '请本部门协办的投诉事项 Help asked of my department',
+    tags: ['requests'],
+    description: '未完成的协办事项，要求回复时间最早的在前。scope=department 只看本人所在部门（默认），all 看可见项目的全部。',
+    querystring: z.object({ ...pageQuery, scope: z.enum(['department', 'all']).default('department').describe('本部门 / 全部') }),
+    response: {
+      200: pageOf(
+        z.object({
+          id: z.string(),
+          requestId: z.string(),
+          number: z.string(),
+          content: z.string(),
+          party: z.string(),
+          departmentName: z.string().nullable(),
+          matter: z.string(),
+          dueAt: z.number(),
+          askedAt: z.number(),
+          reports: z.number(),
+          overdue: z.boolean(),
+        }),
+      ),
+    },
+    sample: () => ({ query: { scope: 'all' } }),
+    handler: async (req) => helpAskedOfMe(ctx, req.viewer, req.query),
+  });
+
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/corrective-reports',
+    access: 'request.read',
+    summary: '纠正措施报告（全员通报） Corrective action reports',
+    tags: ['requests'],
+    description: '重大投诉的纠正措施报告，向公司全体员工通报：所有员工可读，不限项目；不含投诉人信息。',
+    querystring: z.object(pageQuery),
+    response: {
+      200: pageOf(
+        z.object({
+          requestId: z.string(),
+          number: z.string(),
+          projectName: z.string(),
+          content: z.string(),
+          cause: z.string(),
+          preventive: z.string(),
+          report: z.string(),
+          publishedAt: z.number(),
+        }),
+      ),
+    },
+    sample: () => ({ query: {} }),
+    handler: async (req) => correctiveReports(ctx, req.query),
   });
 }

@@ -72,7 +72,10 @@ export const ListQuery = z.object({
 
 export const QueueQuery = z.object({
   ...pageQuery,
-  scope: z.enum(['mine', 'department', 'center']).default('center').describe('我的 / 本部门 / 服务中心'),
+  scope: z
+    .enum(['mine', 'department', 'center', 'escalated'])
+    .default('center')
+    .describe('我的 / 本部门 / 服务中心 / 上报公司的投诉（领导、品质管理部）'),
   projectId: z.string().min(1).optional(),
   kind: z.enum(KINDS).optional(),
   channel: z.enum(CHANNELS).optional(),
@@ -132,7 +135,12 @@ export const EventOut = z.object({
   correctsN: z.number().nullable(),
 });
 
-export const ActionOut = z.object({ action: z.string(), label: z.string(), input: z.unknown().describe('输入字段的 JSON Schema') });
+export const ActionOut = z.object({
+  action: z.string(),
+  label: z.string(),
+  input: z.unknown().describe('输入字段的 JSON Schema'),
+  path: z.enum(['actions', 'decisions']).describe('提交到 /api/requests/:id/{path}/:action：公司领导和品质管理部的决定走 decisions'),
+});
 
 export const RequestDetail = RequestSummary.extend({
   unitId: z.string().nullable(),
@@ -153,6 +161,24 @@ export const RequestDetail = RequestSummary.extend({
   photos: z.array(z.object({ id: z.string(), url: z.string(), thumbUrl: z.string() })),
   /** Linked orders: the order this one reworks, and the rework orders of this one. */
   links: z.array(z.object({ id: z.string(), number: z.string(), relation: z.enum(['rework_of', 'rework']), statusLabel: z.string() })),
+  /** A complaint's help asked of other departments and outside parties (协办), with their own due times. */
+  help: z.array(
+    z.object({
+      id: z.string(),
+      target: z.string(),
+      targetLabel: z.string(),
+      departmentId: z.string().nullable(),
+      party: z.string().describe('协办部门或单位'),
+      matter: z.string(),
+      dueAt: z.number(),
+      askedAt: z.number(),
+      askedBy: z.string(),
+      status: z.string().describe('open 进行中 / done 已完成'),
+      reports: z.number().describe('已反馈次数'),
+      lastReportAt: z.number().nullable(),
+      doneAt: z.number().nullable(),
+    }),
+  ),
 });
 
 export const SuggestionMonth = z.object({

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { maskPhone } from '../../platform/access/mask.ts';
-import { roleCan } from '../../platform/access/roles.ts';
+import { type Permission, roleCan } from '../../platform/access/roles.ts';
 import { type Actor, appendAudit, SYSTEM_ACTOR } from '../../platform/audit/audit.ts';
 import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer.ts';
 import { toLocalDate } from '../../platform/calendar/calendar.ts';
@@ -32,6 +32,7 @@ import { newId } from '../../platform/ids.ts';
 import type { LiveEvent } from '../../platform/live/live.ts';
 import { notify } from '../../platform/notify/notify.ts';
 import { getSetting } from '../../platform/settings/settings.ts';
+import { escalate, helpOfRequest, intakeEscalation } from './complaint-steps.ts';
 import { nextNumber } from './numbers.ts';
 import { appendRequestEvent, type RequestEventInput } from './request-events.ts';
 import type { RequestCreateInput } from './requests.schema.ts';
@@ -219,7 +220,13 @@ export function allowedActions(viewer: Viewer, r: Pick<RequestRow, 'kind' | 'sta
     (t) => t.from.includes(r.status) && roleCan(viewer.role, t.permission) && (!t.roles || t.roles.includes(viewer.role)),
   );
   const common = r.is_open && roleCan(viewer.role, 'request.handle') ? COMMON_ACTIONS : [];
-  return [...own, ...common].map((t) => ({ action: t.action, label: t.label, input: inputSchema(t) }));
+  return [...own, ...common].map((t) => ({
+    action: t.action,
+    label: t.label,
+    input: inputSchema(t),
+    // Company decisions have their own route: leaders hold no request.handle.
+    path: t.permission === 'complaint.lead' ? 'decisions' : 'actions',
+  }));
 }
 
 export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
@@ -232,6 +239,7 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
     ? ((await (ctx.db as any).selectFrom(DETAIL_TABLE[kind]).selectAll().where('request_id', '=', id).executeTakeFirst()) ?? {})
     : {};
   delete detail.request_id;
+  if (viewer.role === 'resident') for (const k of RESIDENT_HIDDEN_DETAIL) delete detail[k];
   const deadlines = await ctx.db.selectFrom('deadlines').selectAll().where('request_id', '=', id).orderBy('created_at').execute();
   const events = await ctx.db.selectFrom('request_events').selectAll().where('request_id', '=', id).orderBy('n').execute();
   const category = row.category_id ? await categoryPath(ctx.db, row.category_id) : null;
@@ -271,8 +279,25 @@ export async function getRequest(ctx: AppContext, viewer: Viewer, id: string) {
     actions: viewer.role === 'resident' ? [] : allowedActions(viewer, row),
     photos: await requestPhotos(ctx.db, id),
     links: kind === 'repair' ? await repairLinks(ctx.db, id, (detail.rework_of as string | null) ?? null) : [],
+    help: kind === 'complaint' && !resident ? await helpOfRequest(ctx.db, id) : [],
   };
 }
+
+/** The office's side of a complaint: who it was escalated to and why, internal reports, the handler. */
+const RESIDENT_HIDDEN_DETAIL = [
+  'first_handler_id',
+  'emergency',
+  'escalation_reason',
+  'leadership_decision',
+  'leadership_decided_at',
+  'leadership_report',
+  'leadership_reported_at',
+  'corrective_report',
+  'corrective_published_at',
+  'correction_plan',
+  'correction_due_at',
+  'correction_done_at',
+];
 
 async function repairLinks(db: Db, id: string, reworkOf: string | null) {
   const rows = await db
@@ -379,7 +404,7 @@ export async function listRequests(ctx: AppContext, viewer: Viewer, q: ListInput
 }
 
 export interface QueueInput {
-  scope: 'mine' | 'department' | 'center';
+  scope: 'mine' | 'department' | 'center' | 'escalated';
   projectId?: string;
   kind?: Kind;
   channel?: string;
@@ -406,6 +431,11 @@ export async function queue(ctx: AppContext, viewer: Viewer, q: QueueInput) {
       : undefined;
     if (!staff) return { items: [], nextCursor: null, now };
     query = query.where('requests.department_id', '=', staff.department_id);
+  } else if (q.scope === 'escalated') {
+    // R-CP-10: the company leadership's and the quality department's queue, read through the escalation index.
+    query = query.where('requests.id', 'in', (eb) =>
+      eb.selectFrom('request_complaint').select('request_complaint.request_id').where('request_complaint.escalation', 'in', ['leadership', 'company']),
+    );
   }
   if (scope !== null) {
     if (scope.length === 0) return { items: [], nextCursor: null, now };
@@ -497,6 +527,18 @@ async function insertDetail(tx: Tx, kind: DetailKind, requestId: string, scope: 
         preventive: '',
         declined_at: null,
         close_reason: '',
+        escalation: '',
+        escalated_at: null,
+        escalation_reason: '',
+        leadership_decision: '',
+        leadership_decided_at: null,
+        leadership_report: '',
+        leadership_reported_at: null,
+        corrective_report: '',
+        corrective_published_at: null,
+        correction_plan: '',
+        correction_due_at: null,
+        correction_done_at: null,
       })
       .execute();
   }
@@ -621,12 +663,16 @@ export async function insertRequest(
   }
   if (n.kind === 'repair' && n.repair) await tx.updateTable('request_repair').set(n.repair).where('request_id', '=', row.id).execute();
   const grade = n.kind === 'complaint' ? (n.complaint?.grade ?? 'general') : null;
+  let escalation: string | null = null;
   if (n.kind === 'complaint' && n.complaint) {
     await tx
       .updateTable('request_complaint')
       .set({ grade: n.complaint.grade, compensation: n.complaint.compensation ? 1 : 0, about_manager: n.complaint.aboutManager ? 1 : 0 })
       .where('request_id', '=', row.id)
       .execute();
+    // R-CP-10: compensation, or a complaint about the project manager, goes to company leadership at once.
+    const why = intakeEscalation(n.complaint);
+    if (why) escalation = (await escalate(tx, live, row, 'leadership', why, now)).escalation;
   }
   for (const s of [...init.start, ...(n.extraDeadlines ?? []).map((kind) => ({ kind, dueAt: undefined }))]) {
     await startDeadline(
@@ -655,6 +701,7 @@ export async function insertRequest(
     ...Object.fromEntries(Object.entries(n.eventData ?? {}).filter(([, v]) => v !== undefined)),
   };
   if (grade) Object.assign(data, { grade });
+  if (escalation) Object.assign(data, { escalation });
   await appendRequestEvent(tx, ctx.dialect, row.id, actor, { type: 'created', to: status, data }, now);
   await appendAudit(tx, ctx.dialect, actor, { action: 'request.created', entity: 'request', entityId: row.id, after: data }, now);
   live.push(liveOf(row, 'request.created', now));
@@ -918,7 +965,14 @@ async function assigneeCheck(tx: Tx, projectId: string, userId: string) {
   }
 }
 
-export async function act(ctx: AppContext, viewer: Viewer, id: string, action: string, body: Record<string, unknown>) {
+export async function act(
+  ctx: AppContext,
+  viewer: Viewer,
+  id: string,
+  action: string,
+  body: Record<string, unknown>,
+  only?: Permission,
+) {
   const version = body.version;
   if (typeof version !== 'number') throw fieldError('version', '缺少版本号');
   const row = await loadRow(ctx.db, id);
@@ -927,7 +981,7 @@ export async function act(ctx: AppContext, viewer: Viewer, id: string, action: s
   const common = COMMON_ACTIONS.find((t) => t.action === action);
   const kind = row.kind as Kind;
   const def = common ?? WORKFLOWS[kind].transitions.find((t) => t.action === action);
-  if (!def) throw new AppError(422, 'unknown_action', `“${KIND_LABEL[kind]}”没有“${action}”这一步`);
+  if (!def || (only && def.permission !== only)) throw new AppError(422, 'unknown_action', `“${KIND_LABEL[kind]}”没有“${action}”这一步`);
   if (!roleCan(viewer.role, def.permission) || (def.roles && !def.roles.includes(viewer.role))) throw forbidden('您的角色不能执行这一步');
   const { version: _v, ...rest } = body;
   const input = parseInput(def.input, rest) as Record<string, unknown>;
@@ -1080,6 +1134,7 @@ async function runTransition(ctx: AppContext, c: Cmd, def: TransitionDef, input:
       live: c.live,
       set: (f) => {
         if (f.assignee_id !== undefined) c.set({ assignee_id: f.assignee_id });
+        if (f.department_id !== undefined) c.set({ department_id: f.department_id });
       },
       detail: (f) => Object.assign(detail, f),
       note: (f) => Object.assign(noted, f),

@@ -12,6 +12,19 @@ import { instant } from '../../platform/http/common.ts';
 import { fieldError, forbidden, ruleViolated } from '../../platform/http/errors.ts';
 import type { LiveEvent } from '../../platform/live/live.ts';
 import { createRework, RATEABLE, recordRating, scheduleFollowUp } from '../repairs/aftercare.ts';
+import {
+  askHelpStep,
+  assertCallbackBy,
+  assertClosable,
+  correctionDoneStep,
+  correctionPlanStep,
+  escalateStep,
+  HELP_TARGET_LABEL,
+  helpProgressStep,
+  leadershipDecisionStep,
+  leadershipReportStep,
+  publishCorrectiveStep,
+} from './complaint-steps.ts';
 
 export const KINDS = ['repair', 'complaint', 'inquiry', 'suggestion', 'special'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -66,6 +79,9 @@ export const DEFAULT_RULES: Record<string, DeadlineRule> = {
   'complaint.promise': { basis: 'calendar', warnLeadMinutes: 60, escalateAfterMinutes: 120 },
   'complaint.contact': { basis: 'calendar', minutes: 120, warnLeadMinutes: 30, escalateAfterMinutes: 120 },
   'complaint.completion': { basis: 'calendar', warnLeadMinutes: 120, escalateAfterMinutes: 240 },
+  'complaint.help': { basis: 'calendar', warnLeadMinutes: 120, escalateAfterMinutes: 240 },
+  'complaint.leadership': { basis: 'working', workingDays: 1, warnLeadMinutes: 120, escalateAfterMinutes: 240 },
+  'complaint.correction': { basis: 'calendar', warnLeadMinutes: 24 * 60, escalateAfterMinutes: 24 * 60 },
 };
 
 export const DEADLINE_LABEL: Record<string, string> = {
@@ -79,6 +95,9 @@ export const DEADLINE_LABEL: Record<string, string> = {
   'complaint.promise': '按承诺时间回应投诉人',
   'complaint.contact': '接收的责任人联系投诉人',
   'complaint.completion': '按告知的新时间完成处理',
+  'complaint.help': '协办方按要求时间回复',
+  'complaint.leadership': '公司领导批示上报的投诉',
+  'complaint.correction': '项目按品质管理部整改计划完成整改',
 };
 
 export interface StateDef {
@@ -115,7 +134,7 @@ export interface StepArgs {
   /** Live events to publish after the commit. */
   live: LiveEvent[];
   /** Change the request row (applied with the command). */
-  set(fields: { assignee_id?: string | null }): void;
+  set(fields: { assignee_id?: string | null; department_id?: string }): void;
   /** Change the kind's detail row. */
   detail(fields: Record<string, unknown>): void;
   /** Add to the data of the history event the transition records. */
@@ -479,14 +498,14 @@ export const EMERGENCY_STEPS = {
 const OPEN_COMPLAINT = ['registered', 'promised', 'investigating', 'solution_proposed', 'resolved', 'callback_declined'];
 const WORKING_COMPLAINT = ['registered', 'promised', 'investigating', 'solution_proposed'];
 
-/** 规范11 / R-CP-11: no complaint closes without its cause and the measure that prevents it again. */
-async function analysed(tx: Tx, requestId: string) {
-  const c = await tx
-    .selectFrom('request_complaint')
-    .select(['cause', 'preventive'])
-    .where('request_id', '=', requestId)
-    .executeTakeFirstOrThrow();
-  if (!c.cause || !c.preventive) throw ruleViolated('结案前须记录原因分析和预防措施', 'analysis_required');
+async function complaintRow({ tx, row }: StepArgs) {
+  return tx.selectFrom('request_complaint').selectAll().where('request_id', '=', row.id).executeTakeFirstOrThrow();
+}
+
+/** Closing needs what assertClosable lists; a company-level complaint is called back by the company. */
+async function closable(a: StepArgs) {
+  const c = await assertClosable(a.tx, a.row.id);
+  assertCallbackBy(c, a.viewer);
 }
 
 /**
@@ -635,6 +654,97 @@ const COMPLAINT: WorkflowDef = {
       effects: { start: [{ kind: 'complaint.completion', dueAtField: 'dueAt' }] },
     },
     {
+      action: 'ask_help',
+      label: '请求协办（其他部门、业委会或外部单位）',
+      from: WORKING_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({
+        target: z.enum(Object.keys(HELP_TARGET_LABEL) as [keyof typeof HELP_TARGET_LABEL]).describe('协办方'),
+        departmentId: z.string().min(1).max(64).optional().describe('协办部门（本项目或公司部门）'),
+        party: z.string().trim().max(200).default('').describe('协办单位及联系人（业委会、外部单位）'),
+        matter: text('协办事项', 1000),
+        dueAt: instant('要求回复时间'),
+      }),
+      // R-CP-6/7: who was asked, when, and by when; the help has its own deadline.
+      step: askHelpStep,
+    },
+    {
+      action: 'help_progress',
+      label: '协办方反馈进度',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({
+        helpId: z.string().min(1).max(64).describe('协办事项'),
+        note: text('反馈内容', 1000),
+        done: z.boolean().default(false).describe('协办已完成'),
+      }),
+      step: helpProgressStep,
+    },
+    {
+      action: 'escalate',
+      label: '上报公司（领导或品质管理部）',
+      from: [...WORKING_COMPLAINT, 'resolved'],
+      to: '',
+      permission: 'request.handle',
+      input: z.object({
+        level: z.enum(['leadership', 'company']).describe('上报至'),
+        reason: text('上报原因', 500),
+      }),
+      step: escalateStep,
+    },
+    {
+      action: 'leadership_decision',
+      label: '领导批示',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'complaint.lead',
+      roles: ['company_leader'],
+      input: z.object({ decision: text('批示意见', 1000) }),
+      effects: { meet: ['complaint.leadership'] },
+      step: leadershipDecisionStep,
+    },
+    {
+      action: 'correction_plan',
+      label: '品质管理部下达整改计划',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'complaint.lead',
+      roles: ['quality_officer'],
+      input: z.object({ plan: text('整改计划', 2000), dueAt: instant('整改完成期限') }),
+      step: correctionPlanStep,
+    },
+    {
+      action: 'correction_done',
+      label: '项目整改完成',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      roles: ['project_manager', 'service_supervisor'],
+      input: z.object({ note: text('整改情况', 1000) }),
+      effects: { meet: ['complaint.correction'] },
+      step: correctionDoneStep,
+    },
+    {
+      action: 'report_leadership',
+      label: '重大投诉：书面报告公司领导',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.handle',
+      input: z.object({ report: text('书面报告', 4000) }),
+      step: leadershipReportStep,
+    },
+    {
+      action: 'publish_corrective',
+      label: '发布纠正措施报告（全员通报）',
+      from: OPEN_COMPLAINT,
+      to: '',
+      permission: 'request.supervise',
+      input: z.object({ report: text('纠正措施报告', 4000) }),
+      step: publishCorrectiveStep,
+    },
+    {
       action: 'analyse',
       label: '原因分析与预防措施',
       from: OPEN_COMPLAINT,
@@ -650,9 +760,9 @@ const COMPLAINT: WorkflowDef = {
       to: 'closed',
       permission: 'request.handle',
       input: z.object({ method: z.enum(['phone', 'visit', 'online', 'questionnaire']).describe('回访方式'), note: text('回访记录', 1000) }),
-      step: async ({ tx, row, detail }) => {
-        await analysed(tx, row.id);
-        detail({ close_reason: 'satisfied' });
+      step: async (a) => {
+        await closable(a);
+        a.detail({ close_reason: 'satisfied' });
       },
     },
     {
@@ -666,13 +776,10 @@ const COMPLAINT: WorkflowDef = {
         note: text('投诉人的意见', 1000),
       }),
       effects: { start: [{ kind: 'complaint.response' }] },
-      step: async ({ tx, row, detail }) => {
-        const c = await tx
-          .selectFrom('request_complaint')
-          .select('reopen_count')
-          .where('request_id', '=', row.id)
-          .executeTakeFirstOrThrow();
-        detail({ reopen_count: c.reopen_count + 1, solution_agreed: 0, resolved_at: null });
+      step: async (a) => {
+        const c = await complaintRow(a);
+        assertCallbackBy(c, a.viewer);
+        a.detail({ reopen_count: c.reopen_count + 1, solution_agreed: 0, resolved_at: null });
       },
     },
     {
@@ -684,7 +791,7 @@ const COMPLAINT: WorkflowDef = {
       input: z.object({ note: z.string().trim().max(500).default('').describe('备注') }),
       effects: { stampDetail: ['declined_at'] },
       // It will close by itself: what caused it and what prevents it are recorded now.
-      step: async ({ tx, row }) => analysed(tx, row.id),
+      step: closable,
     },
     {
       action: 'close_without_callback',
@@ -697,9 +804,9 @@ const COMPLAINT: WorkflowDef = {
         note: z.string().trim().max(500).default('').describe('备注'),
       }),
       effects: { detail: { reason: 'close_reason' } },
-      step: async ({ tx, row, input }) => {
-        await analysed(tx, row.id);
-        if (input.reason === 'anonymous' && row.requester_phone && row.requester_person_id)
+      step: async (a) => {
+        await closable(a);
+        if (a.input.reason === 'anonymous' && a.row.requester_phone && a.row.requester_person_id)
           throw fieldError('reason', '该投诉有联系方式，须回访');
       },
     },

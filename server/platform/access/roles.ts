@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   'catalog.manage': 'Edit the company-wide category trees and standard phrases',
   'calls.log': 'Log calls and keep the shift work log',
   'callback.record': 'Make repair callbacks and follow-up visits and record their results',
+  'complaint.lead': 'Decide on complaints escalated to the company: leadership decisions, the quality department’s correction plans',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -74,10 +75,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'request.handle',
     'request.supervise',
     'callback.record',
+    'complaint.lead',
     'pii.phone',
     'audit.read',
   ],
-  company_leader: [...ALL_STAFF_READ, 'audit.read'],
+  company_leader: [...ALL_STAFF_READ, 'complaint.lead', 'audit.read'],
   company_admin: [
     ...ALL_STAFF_READ,
     'directory.write',

@@ -505,6 +505,67 @@ export interface RequestComplaintTable {
   /** When the complainant declined a callback: it closes itself 7 days later without a new complaint. */
   declined_at: number | null;
   close_reason: string;
+  /** '' | 'leadership' (compensation, about the project manager) | 'company' (the quality department handles it) */
+  escalation: string;
+  escalated_at: number | null;
+  escalation_reason: string;
+  /** Company leadership's decision on an escalated complaint (批示). */
+  leadership_decision: string;
+  leadership_decided_at: number | null;
+  /** A significant complaint's written report to leadership. */
+  leadership_report: string;
+  leadership_reported_at: number | null;
+  /** 纠正措施报告, announced to all staff of the company. */
+  corrective_report: string;
+  corrective_published_at: number | null;
+  /** The quality department's correction plan for a company-level complaint; it binds the project. */
+  correction_plan: string;
+  correction_due_at: number | null;
+  correction_done_at: number | null;
+}
+
+/** 协办: help asked of another department, the owners' committee or an outside authority (R-CP-6, 7). */
+export interface ComplaintHelpTable {
+  id: string;
+  request_id: string;
+  project_id: string;
+  /** 'department' | 'committee' | 'external' */
+  target: string;
+  department_id: string | null;
+  party: string;
+  matter: string;
+  due_at: number;
+  deadline_id: string;
+  asked_by: string | null;
+  asked_at: number;
+  /** 'open' | 'done' */
+  status: string;
+  reports: number;
+  last_report_at: number | null;
+  done_at: number | null;
+  version: number;
+}
+
+/** 案例库: a closed complaint kept as a training case, personal data removed (R-CP-9). */
+export interface ComplaintCaseTable {
+  id: string;
+  request_id: string;
+  project_id: string;
+  title: string;
+  category: string;
+  grade: string;
+  summary: string;
+  handling: string;
+  cause: string;
+  preventive: string;
+  lessons: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface ComplaintCaseTermTable {
+  term: string;
+  case_id: string;
 }
 
 export interface CallbackDrawTable {
@@ -584,4 +645,7 @@ export interface DB {
   callback_draws: CallbackDrawTable;
   callbacks: CallbackTable;
   request_complaint: RequestComplaintTable;
+  complaint_help: ComplaintHelpTable;
+  complaint_cases: ComplaintCaseTable;
+  complaint_case_terms: ComplaintCaseTermTable;
 }

@@ -100,7 +100,15 @@ function lateBreach(d: Deadline, now: number): number | null {
 }
 
 export async function meetDeadlines(tx: Tx, requestId: string, kinds: string[], now: number): Promise<Deadline[]> {
-  const open = (await openDeadlines(tx, requestId)).filter((d) => kinds.includes(d.kind));
+  return meetOpen(tx, (await openDeadlines(tx, requestId)).filter((d) => kinds.includes(d.kind)), now);
+}
+
+/** Meets one promise of a request where several of a kind may run at once (help asked of two departments). */
+export async function meetDeadlineById(tx: Tx, requestId: string, id: string, now: number): Promise<Deadline[]> {
+  return meetOpen(tx, (await openDeadlines(tx, requestId)).filter((d) => d.id === id), now);
+}
+
+async function meetOpen(tx: Tx, open: Deadline[], now: number): Promise<Deadline[]> {
   for (const d of open) {
     await tx
       .updateTable('deadlines')

@@ -22,7 +22,7 @@ export interface JsonSchema {
   description?: string;
 }
 
-type Widget = 'assignee' | 'department' | 'category' | 'yuan' | 'datetime' | 'enum' | 'number' | 'boolean' | 'textarea' | 'text';
+type Widget = 'assignee' | 'department' | 'help' | 'category' | 'yuan' | 'datetime' | 'enum' | 'number' | 'boolean' | 'textarea' | 'text';
 
 export interface FieldSpec {
   name: string;
@@ -65,6 +65,7 @@ export function fieldsOf(input: unknown): FieldSpec[] {
     let widget: Widget;
     if (name === 'assigneeId') widget = 'assignee';
     else if (name === 'departmentId') widget = 'department';
+    else if (name === 'helpId') widget = 'help';
     else if (name === 'categoryId') widget = 'category';
     else if (name === 'priceFen') widget = 'yuan';
     else if (numeric && name.endsWith('At')) widget = 'datetime';
@@ -154,6 +155,17 @@ export function ActionFields({ fields, request, form }: { fields: FieldSpec[]; r
         return (
           <Form.Item {...common}>
             <DepartmentSelect projectId={request.projectId} />
+          </Form.Item>
+        );
+      case 'help':
+        return (
+          <Form.Item {...common}>
+            <Select
+              data-testid={`action-field-${f.name}`}
+              options={request.help
+                .filter((h) => h.status === 'open')
+                .map((h) => ({ value: h.id, label: `${h.party}：${h.matter}` }))}
+            />
           </Form.Item>
         );
       case 'category':

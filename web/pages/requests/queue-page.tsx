@@ -24,7 +24,16 @@ import { useT, useTx } from '../../app/i18n';
 import { isRequestEvent, useLive, useLiveState } from '../../app/live';
 import type { QueuePage as QueueData, QueueScope, RequestSummary } from '../../app/types';
 
-const SCOPES: QueueScope[] = ['mine', 'department', 'center'];
+const SCOPES: QueueScope[] = ['mine', 'department', 'center', 'escalated'];
+
+interface HelpItem {
+  id: string;
+  requestId: string;
+  number: string;
+  matter: string;
+  dueAt: number;
+  overdue: boolean;
+}
 const PAGE_SIZE = 50;
 
 /** The server's clock, carried forward: "overdue by" must not depend on the PC's clock being right. */
@@ -98,7 +107,9 @@ export default function QueuePage() {
   const [params, setParams] = useSearchParams();
   const defaultScope: QueueScope = can('request.create') ? 'center' : 'mine';
   const scopeParam = params.get('scope') as QueueScope | null;
-  const scope = scopeParam && SCOPES.includes(scopeParam) ? scopeParam : defaultScope;
+  // The escalated complaints are the company's queue: leadership, the quality department and the project's managers.
+  const scopes = SCOPES.filter((s) => s !== 'escalated' || can('complaint.lead') || can('request.supervise'));
+  const scope = scopeParam && scopes.includes(scopeParam) ? scopeParam : defaultScope;
   const filters = {
     kind: params.get('kind') ?? undefined,
     channel: params.get('channel') ?? undefined,
@@ -118,6 +129,12 @@ export default function QueuePage() {
     queryKey: ['callbacks', 'counts', filters.projectId],
     queryFn: () => api.get<{ pending: number; overdue: number }>('/api/callbacks/counts', { projectId: filters.projectId }),
     enabled: scope === 'center' && can('callback.record'),
+  });
+  // 协办: complaints other departments asked this department to help with, with their own due times.
+  const help = useQuery({
+    queryKey: [...keys.queue, 'help'],
+    queryFn: () => api.get<{ items: HelpItem[] }>('/api/complaint-help', { scope: 'department', limit: 20 }),
+    enabled: scope === 'department' || scope === 'mine',
   });
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   const multiProject = (projects.data?.length ?? 0) > 1;
@@ -269,9 +286,27 @@ export default function QueuePage() {
       <Tabs
         activeKey={scope}
         onChange={(k) => setParam('scope', k)}
-        items={SCOPES.map((s) => ({ key: s, label: t(`queue.scope.${s}`) }))}
+        items={scopes.map((s) => ({ key: s, label: t(`queue.scope.${s}`) }))}
         data-testid="queue-tabs"
       />
+      {help.data?.items.length && (scope === 'department' || scope === 'mine') ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="queue-help"
+          title={t('queue.help', { n: help.data.items.length })}
+          description={
+            <Flex vertical gap={4}>
+              {help.data.items.map((h) => (
+                <span key={h.id}>
+                  <Link to={`/requests/${h.requestId}`}>{h.number}</Link> {h.matter} · {t('help.due')} <DueText dueAt={h.dueAt} now={now} open />
+                </span>
+              ))}
+            </Flex>
+          }
+        />
+      ) : null}
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
         <Select
           style={{ width: 130 }}

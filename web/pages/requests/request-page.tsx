@@ -34,6 +34,7 @@ import { epochOf, pickerNow, pickerOf } from '../../app/picker-time';
 import type { DeadlineInfo, RequestAction, RequestDetail } from '../../app/types';
 import { ActionFields, bodyOf, fieldsOf, initialOf } from './action-form';
 import { CommandModal, useRequestCommand } from './command-modal';
+import { ComplaintCard } from './complaint-card';
 import { DeadlinesCard } from './deadlines-card';
 import { RequestHistory } from './request-history';
 
@@ -107,7 +108,8 @@ export default function RequestPage() {
   const close = () => setDialog(null);
   const post = (path: string, body: Record<string, unknown>) => api.post<RequestDetail>(path, { version: r.version, ...body });
 
-  const details = DETAIL_ORDER.filter((k) => {
+  // A complaint's record has its own card, in the order of the service standard.
+  const details = (r.kind === 'complaint' ? [] : DETAIL_ORDER).filter((k) => {
     const v = r.detail[k];
     return v !== null && v !== undefined && v !== '';
   }).map((k) => {
@@ -223,6 +225,7 @@ export default function RequestPage() {
       ) : null}
     </Card>
   );
+  const complaint = r.kind === 'complaint' ? <ComplaintCard request={r} /> : null;
   const history = <RequestHistory request={r} canCorrect={can('request.supervise')} onCorrect={(n) => setDialog({ type: 'correct', n })} />;
   const deadlines = (
     <DeadlinesCard
@@ -295,6 +298,7 @@ export default function RequestPage() {
         <Row gutter={[16, 16]} className="section">
           <Col span={16}>
             {facts}
+            {complaint}
             {history}
           </Col>
           <Col span={8}>{deadlines}</Col>
@@ -303,6 +307,7 @@ export default function RequestPage() {
         // One column: the promises come before the long history on a phone.
         <div className="section">
           {facts}
+          {complaint}
           <div className="section">{deadlines}</div>
           {history}
         </div>
@@ -315,7 +320,9 @@ export default function RequestPage() {
         run={run}
         initialValues={initialOf(actionFields)}
         submit={(v) =>
-          post(`/api/requests/${r.id}/actions/${dialog?.type === 'action' ? dialog.action.action : ''}`, bodyOf(actionFields, v))
+          dialog?.type === 'action'
+            ? post(`/api/requests/${r.id}/${dialog.action.path}/${dialog.action.action}`, bodyOf(actionFields, v))
+            : Promise.reject(new Error('no action'))
         }
         okText={t('request.doAction')}
         testId="action-modal"

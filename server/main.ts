@@ -47,7 +47,7 @@ async function serve(cfg: Config) {
       `已创建演示数据：${seeded.projects} 个项目、${seeded.buildings} 栋楼、${seeded.units} 户、${seeded.people} 位住户、${seeded.staff} 名员工`,
     );
     const history = await seedDemoHistory(ctx);
-    console.log(`已创建近五周的演示维修工单 ${history.repairs} 张（含回访、返修、评价）`);
+    console.log(`已创建近五周的演示维修工单 ${history.repairs} 张（含回访、返修、评价）、投诉 ${history.complaints} 件`);
     printAccounts();
   }
   const app = await buildApp({ ctx, logger: { level: process.env.LOG_LEVEL || 'info' }, webDir: cfg.webDir });
@@ -81,7 +81,10 @@ async function main(argv: string[]) {
       const ctx = await openContext(cfg);
       const r = await seedDemo(ctx);
       console.log(r ? `已创建演示数据：${r.units} 户、${r.people} 位住户` : '数据库已有数据，未创建演示数据');
-      if (r) console.log(`已创建近五周的演示维修工单 ${(await seedDemoHistory(ctx)).repairs} 张`);
+      if (r) {
+        const h = await seedDemoHistory(ctx);
+        console.log(`已创建近五周的演示维修工单 ${h.repairs} 张、投诉 ${h.complaints} 件`);
+      }
       if (r) printAccounts();
       return ctx.handle.close();
     }

@@ -40,10 +40,10 @@ const REPORTS: [string, string, 'in_unit' | 'common'][] = [
  * orders, a late answer, signatures, confirmations, ratings, last week's callback draw with
  * results and one rework. A fresh install's reports, registers and callback queue show data.
  */
-export async function seedDemoHistory(ctx: AppContext): Promise<{ repairs: number }> {
+export async function seedDemoHistory(ctx: AppContext): Promise<{ repairs: number; complaints: number }> {
   const project = await ctx.db.selectFrom('projects').select('id').where('code', '=', 'YGHY').executeTakeFirst();
-  if (!project) return { repairs: 0 };
-  if (await ctx.db.selectFrom('requests').select('id').limit(1).executeTakeFirst()) return { repairs: 0 };
+  if (!project) return { repairs: 0, complaints: 0 };
+  if (await ctx.db.selectFrom('requests').select('id').limit(1).executeTakeFirst()) return { repairs: 0, complaints: 0 };
   const rnd = random(20261122);
   let t = ctx.clock.now();
   const c: AppContext = { ...ctx, clock: { now: () => t } };
@@ -192,5 +192,100 @@ export async function seedDemoHistory(ctx: AppContext): Promise<{ repairs: numbe
       note: defect ? '住户反映维修后仍有渗水' : '住户表示已修好',
     });
   }
-  return { repairs: count };
+  const complaints = await seedDemoComplaints(c, project.id, units, { desk, supervisor, leader: await viewerOf('lingdao') }, step, (ms) => {
+    t = ms;
+  });
+  return { repairs: count, complaints };
+}
+
+type Step = (v: Viewer, id: string, action: string, body?: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Three weeks of complaints through the service standard: closed after a satisfied callback,
+ * reopened once before it was, escalated for compensation and decided by leadership, an urgent
+ * one with its emergency steps, a significant one with its reports, and two still open.
+ */
+async function seedDemoComplaints(
+  c: AppContext,
+  projectId: string,
+  units: { unit_id: string; person_id: string }[],
+  who: { desk: Viewer; supervisor: Viewer; leader: Viewer },
+  step: Step,
+  at: (ms: number) => void,
+): Promise<number> {
+  const cats = new Map(
+    (await c.db.selectFrom('categories').select(['id', 'name']).where('kind', '=', 'complaint').execute()).map((x) => [x.name, x.id]),
+  );
+  const today = toLocalDate(c.clock.now());
+  const register = async (daysAgo: number, i: number, category: string, content: string, complaint?: Record<string, unknown>) => {
+    at(localDateTime(addDays(today, -daysAgo), '10:00') + i * 17 * MIN);
+    const own = units[(i * 7) % units.length];
+    return createRequest(c, who.desk, {
+      projectId,
+      kind: 'complaint',
+      channel: i % 3 === 0 ? 'counter' : 'phone',
+      unitId: own?.unit_id,
+      requesterPersonId: own?.person_id,
+      requesterName: '',
+      requesterPhone: '',
+      anonymous: false,
+      location: '',
+      content,
+      categoryId: cats.get(category),
+      urgency: 'normal',
+      repairScope: 'in_unit',
+      preferredTime: '',
+      photoIds: [],
+      readBackConfirmed: true,
+      complaint: { grade: 'general', compensation: false, aboutManager: false, ...complaint } as {
+        grade: 'general' | 'significant' | 'urgent';
+        compensation: boolean;
+        aboutManager: boolean;
+      },
+    });
+  };
+  const solve = async (id: string, solution: string, resolution: string) => {
+    await step(who.desk, id, 'propose', { solution, opinion: '同意', agreed: true });
+    await step(who.desk, id, 'resolve', { resolution });
+  };
+  const close = async (id: string, cause: string, preventive: string) => {
+    await step(who.supervisor, id, 'analyse', { cause, preventive });
+    await step(who.supervisor, id, 'callback_satisfied', { method: 'phone', note: '投诉人表示满意' });
+  };
+
+  const a = await register(20, 1, '噪音扰民', '楼下商铺夜间播放音乐，声音很大');
+  await step(who.desk, a.id, 'promise', { promisedAt: a.createdAt + 4 * 60 * MIN });
+  await solve(a.id, '约谈商铺，晚 10 点后停止播放', '商铺已签署承诺书');
+  await close(a.id, '商铺经营时段管理缺位', '商铺装修及经营须知中写明噪音时段');
+
+  const b = await register(16, 2, '环境卫生', '单元门口垃圾桶满溢，气味难闻');
+  await solve(b.id, '增加清运一次', '已调整为每日两次清运');
+  await step(who.supervisor, b.id, 'callback_unsatisfied', { method: 'phone', note: '周末仍然满溢' });
+  await solve(b.id, '周末增派保洁', '周末已增派保洁，巡查无满溢');
+  await close(b.id, '清运频次按平日排班，未考虑周末', '清运排班按周末人流调整');
+
+  const comp = await register(12, 3, '车辆停放', '车辆在地库被掉落的消防管砸伤，要求赔偿修车费用', { compensation: true });
+  await step(who.desk, comp.id, 'investigate', { findings: '地库消防管支架锈蚀脱落', companyAtFault: true, apologyVia: 'visit' });
+  await step(who.leader, comp.id, 'leadership_decision', { decision: '属实，按定损金额全额赔偿，管理处三日内落实' });
+  await solve(comp.id, '按定损金额赔偿并更换支架', '已赔偿，全部支架已检查更换');
+  await close(comp.id, '设施巡检未覆盖管道支架', '设施巡检表增加管道支架项');
+
+  const urgent = await register(8, 4, '治安', '地库有陌生人撬车门，业主情绪激动', { grade: 'urgent' });
+  for (const s of ['judge', 'soothe', 'notify_head', 'stay_on_post', 'head_handles']) await step(who.desk, urgent.id, 'emergency_step', { step: s });
+  await solve(urgent.id, '调取监控并报警，加强地库巡逻', '已报警备案，地库巡逻改为每小时一次');
+  await step(who.supervisor, urgent.id, 'analyse', { cause: '地库夜间巡逻间隔过长', preventive: '夜间巡逻改为每小时一次并打卡' });
+  await step(who.supervisor, urgent.id, 'decline_callback', { note: '业主表示不用回访' });
+
+  const sig = await register(6, 5, '服务态度', '保安与业主发生争执并推搡', { grade: 'significant' });
+  await step(who.supervisor, sig.id, 'investigate', { findings: '当班保安言行不当', companyAtFault: true, apologyVia: 'visit' });
+  await solve(sig.id, '当事保安停岗培训，主管上门致歉', '已停岗培训并上门致歉');
+  await step(who.supervisor, sig.id, 'report_leadership', { report: '事件经过、处理结果与责任认定见附件' });
+  await step(who.supervisor, sig.id, 'publish_corrective', { report: '全员服务礼仪培训；冲突时须报主管到场，不得与业主发生肢体接触' });
+  await close(sig.id, '保安服务礼仪培训不足', '每月服务礼仪培训并考核');
+
+  const open1 = await register(2, 6, '响应不及时', '报修后两天没人上门');
+  await step(who.desk, open1.id, 'promise', { promisedAt: open1.createdAt + 3 * 60 * MIN });
+  await step(who.desk, open1.id, 'investigate', { findings: '工单派给休假人员，未及时转派' });
+  await register(0, 7, '收费标准', '停车费上涨未提前公示');
+  return 7;
 }

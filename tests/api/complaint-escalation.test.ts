@@ -77,7 +77,10 @@ describeEachDb('complaints: help from other departments, escalation, significant
       dueAt: clock.now() + HOUR,
     });
     expect(own.status).toBe(400);
-    expect((await act('qiantai', c.id, 'ask_help', { target: 'committee', matter: '需业委会同意动用维修基金', dueAt: clock.now() + HOUR })).status).toBe(400);
+    expect(
+      (await act('qiantai', c.id, 'ask_help', { target: 'committee', matter: '需业委会同意动用维修基金', dueAt: clock.now() + HOUR }))
+        .status,
+    ).toBe(400);
 
     const asked = await ok('qiantai', c.id, 'ask_help', {
       target: 'department',
@@ -168,7 +171,10 @@ describeEachDb('complaints: help from other departments, escalation, significant
     expect(early.status).toBe(422);
     expect(early.body.error.code).toBe('decision_required');
     const decided = await ok('lingdao', c.id, 'leadership_decision', { decision: '核实后按维修费用的 50% 补偿，由管理处落实' });
-    expect(decided.detail).toMatchObject({ leadershipDecision: '核实后按维修费用的 50% 补偿，由管理处落实', leadershipDecidedAt: clock.now() });
+    expect(decided.detail).toMatchObject({
+      leadershipDecision: '核实后按维修费用的 50% 补偿，由管理处落实',
+      leadershipDecidedAt: clock.now(),
+    });
     expect(decided.deadlines.find((d: Body) => d.kind === 'complaint.leadership')).toMatchObject({ status: 'met' });
     expect(await bell('jingli')).toContain(`投诉 ${c.number} 公司领导已批示`);
     expect((await act('qiantai', c.id, 'callback_satisfied', { method: 'phone', note: '满意' })).status).toBe(200);
@@ -179,7 +185,8 @@ describeEachDb('complaints: help from other departments, escalation, significant
   });
 
   it('about the manager → leadership; company level → the quality department owns it, its plan binds the project, the company calls back', async () => {
-    for (const u of ['qiantai', 'lingdao', 'pinzhi', 'jingli', 'kefuzhuguan']) expect((await as[u]!.login(u, DEMO_PASSWORD)).status).toBe(200);
+    for (const u of ['qiantai', 'lingdao', 'pinzhi', 'jingli', 'kefuzhuguan'])
+      expect((await as[u]!.login(u, DEMO_PASSWORD)).status).toBe(200);
     const m = await complain('管理处主任处理问题推诿', { grade: 'general', aboutManager: true });
     expect(m.detail).toMatchObject({ escalation: 'leadership', escalationReason: '投诉管理处主任' });
 
@@ -206,7 +213,9 @@ describeEachDb('complaints: help from other departments, escalation, significant
     await ok('pinzhi', c.id, 'propose', { solution: '更换电梯主板', opinion: '同意', agreed: true });
     await ok('pinzhi', c.id, 'resolve', { resolution: '主板已更换，试运行正常' });
     await ok('pinzhi', c.id, 'analyse', { cause: '维保单位响应慢', preventive: '维保合同增加响应时限' });
-    expect((await act('pinzhi', c.id, 'callback_satisfied', { method: 'phone', note: '满意' })).body.error.code).toBe('correction_required');
+    expect((await act('pinzhi', c.id, 'callback_satisfied', { method: 'phone', note: '满意' })).body.error.code).toBe(
+      'correction_required',
+    );
     expect((await act('qiantai', c.id, 'correction_done', { note: '已完成' })).status).toBe(403);
     const done = await ok('jingli', c.id, 'correction_done', { note: '主板已更换，故障周报已建立' });
     expect(done.deadlines.find((d: Body) => d.kind === 'complaint.correction')).toMatchObject({ status: 'met', breachedAt: null });
@@ -220,12 +229,15 @@ describeEachDb('complaints: help from other departments, escalation, significant
   });
 
   it('significant: a written report to leadership and a corrective action report announced to all staff before it may close', async () => {
-    for (const u of ['qiantai', 'lingdao', 'pinzhi', 'kefuzhuguan', 'menggang', 'weixiu', 'yezhu']) expect((await as[u]!.login(u, DEMO_PASSWORD)).status).toBe(200);
+    for (const u of ['qiantai', 'lingdao', 'pinzhi', 'kefuzhuguan', 'menggang', 'weixiu', 'yezhu'])
+      expect((await as[u]!.login(u, DEMO_PASSWORD)).status).toBe(200);
     const c = await complain('保安与业主发生肢体冲突', { grade: 'significant' });
     const plain = await complain('楼道灯不亮');
     expect((await act('qiantai', plain.id, 'report_leadership', { report: '报告' })).body.error.code).toBe('not_significant');
     await toResolved(c.id);
-    expect((await act('kefuzhuguan', c.id, 'callback_satisfied', { method: 'visit', note: '满意' })).body.error.code).toBe('reports_required');
+    expect((await act('kefuzhuguan', c.id, 'callback_satisfied', { method: 'visit', note: '满意' })).body.error.code).toBe(
+      'reports_required',
+    );
 
     const reported = await ok('kefuzhuguan', c.id, 'report_leadership', { report: '事件经过、处理结果与责任认定（书面报告）' });
     expect(reported.detail).toMatchObject({ leadershipReportedAt: clock.now() });

@@ -12,11 +12,12 @@ describeEachDb('demo repair history', (dialect) => {
   let tdb: TestDb;
   const clock = new TestClock(localDateTime('2026-11-18', '10:00'));
   let repairs = 0;
+  let complaints = 0;
 
   beforeAll(async () => {
     tdb = await createTestDb(dialect, clock);
     await seedDemo(tdb.ctx);
-    repairs = (await seedDemoHistory(tdb.ctx)).repairs;
+    ({ repairs, complaints } = await seedDemoHistory(tdb.ctx));
   }, 120_000);
   afterAll(() => tdb?.close());
 
@@ -40,6 +41,23 @@ describeEachDb('demo repair history', (dialect) => {
     expect((await verifyAudit(db)).ok).toBe(true);
     expect((await verifyRequestChains(db)).ok).toBe(true);
     // Only on a fresh register: a second call adds nothing.
-    expect((await seedDemoHistory(tdb.ctx)).repairs).toBe(0);
+    expect(await seedDemoHistory(tdb.ctx)).toEqual({ repairs: 0, complaints: 0 });
+  });
+
+  it('has complaints through the service standard: closed, reopened once, escalated and decided, urgent, significant with its reports, open', async () => {
+    const db = tdb.ctx.db;
+    const rows = await db
+      .selectFrom('requests')
+      .innerJoin('request_complaint', 'request_complaint.request_id', 'requests.id')
+      .select(['requests.status', 'request_complaint.grade', 'request_complaint.escalation', 'request_complaint.reopen_count'])
+      .select(['request_complaint.leadership_decided_at', 'request_complaint.corrective_published_at', 'request_complaint.emergency'])
+      .execute();
+    expect(rows).toHaveLength(complaints);
+    expect(rows.filter((r) => r.status === 'closed')).toHaveLength(4);
+    expect(rows.filter((r) => r.reopen_count === 1)).toHaveLength(1);
+    expect(rows.find((r) => r.escalation === 'leadership')?.leadership_decided_at).not.toBeNull();
+    expect(rows.find((r) => r.grade === 'significant')?.corrective_published_at).not.toBeNull();
+    expect(JSON.parse(rows.find((r) => r.grade === 'urgent')?.emergency ?? '[]')).toHaveLength(5);
+    expect(rows.filter((r) => r.status !== 'closed').map((r) => r.status).sort()).toEqual(['callback_declined', 'investigating', 'registered']);
   });
 });

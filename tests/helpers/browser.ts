@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -55,4 +55,48 @@ export async function sent(page: Page, matches: (path: string) => boolean, trigg
       if (await page.locator('.ant-btn-loading').count()) throw e;
     }
   }
+}
+
+/** Signs in on the login page, optionally going on to `next`. */
+export async function signIn(page: Page, url: string, username: string, password: string, next?: string) {
+  await page.goto(`${url}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Types a date and time into an antd picker and takes it with the picker's OK, checked and typed again if the panel had not read it yet. */
+export async function pickTime(page: Page, picker: Locator, value: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await picker.click();
+    await picker.fill(value);
+    await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+    if ((await picker.inputValue()) === value) return;
+  }
+  throw new Error(`the picker did not take ${value}`);
+}
+
+/** Picks an option of an antd select in a dialog; under load a click can land while the list still moves, so it checks and tries again. */
+export async function chooseOption(page: Page, select: Locator, text: string, search = false) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    if (search) await page.keyboard.type(text);
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
+    await option.waitFor();
+    await option.click();
+    try {
+      await page.locator('.ant-modal .ant-select').filter({ hasText: text }).first().waitFor({ timeout: 3000 });
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`could not choose ${text}`);
+}
+
+/** A China-local 'YYYY-MM-DD HH:mm' some hours from now, on a five-minute step, as the console's pickers type it. */
+export function chinaPickerTime(hoursFromNow: number): string {
+  const d = new Date(Math.ceil((Date.now() + hoursFromNow * 3_600_000) / 300_000) * 300_000 + 8 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }

@@ -55,7 +55,12 @@ async function companyDeciders(tx: Tx, projectId: string, level: EscalationLevel
 }
 
 async function qualityDepartment(tx: Tx): Promise<string | null> {
-  const d = await tx.selectFrom('departments').select('id').where('project_id', 'is', null).where('code', '=', 'quality').executeTakeFirst();
+  const d = await tx
+    .selectFrom('departments')
+    .select('id')
+    .where('project_id', 'is', null)
+    .where('code', '=', 'quality')
+    .executeTakeFirst();
   return d?.id ?? null;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.ts';
 import { idParam, pageOf, pageQuery } from '../../platform/http/common.ts';
 import { defineRoute } from '../../platform/http/route.ts';
+import { correctiveReports, helpAskedOfMe } from './complaint-lists.ts';
 import {
   ActionBody,
   BreachMonth,
@@ -31,7 +32,6 @@ import {
   resume,
   suggestionsOfMonth,
 } from './requests.service.ts';
-import { correctiveReports, helpAskedOfMe } from './complaint-lists.ts';
 
 export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
   defineRoute(app, {

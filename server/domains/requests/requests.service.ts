@@ -434,7 +434,10 @@ export async function queue(ctx: AppContext, viewer: Viewer, q: QueueInput) {
   } else if (q.scope === 'escalated') {
     // R-CP-10: the company leadership's and the quality department's queue, read through the escalation index.
     query = query.where('requests.id', 'in', (eb) =>
-      eb.selectFrom('request_complaint').select('request_complaint.request_id').where('request_complaint.escalation', 'in', ['leadership', 'company']),
+      eb
+        .selectFrom('request_complaint')
+        .select('request_complaint.request_id')
+        .where('request_complaint.escalation', 'in', ['leadership', 'company']),
     );
   }
   if (scope !== null) {
@@ -965,14 +968,7 @@ async function assigneeCheck(tx: Tx, projectId: string, userId: string) {
   }
 }
 
-export async function act(
-  ctx: AppContext,
-  viewer: Viewer,
-  id: string,
-  action: string,
-  body: Record<string, unknown>,
-  only?: Permission,
-) {
+export async function act(ctx: AppContext, viewer: Viewer, id: string, action: string, body: Record<string, unknown>, only?: Permission) {
   const version = body.version;
   if (typeof version !== 'number') throw fieldError('version', '缺少版本号');
   const row = await loadRow(ctx.db, id);

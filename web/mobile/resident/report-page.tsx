@@ -2,7 +2,7 @@ import { CheckCircleFilled } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Flex, Form, Input, Radio, Result, Skeleton, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import type * as Callbacks from '../../../server/domains/repairs/callbacks.schema.ts';
 import { api } from '../../app/api';
@@ -16,7 +16,11 @@ import { residentKeys } from './resident-keys';
 
 const MAX_PHOTOS = 9;
 
+type ReportKind = 'repair' | 'complaint' | 'suggestion';
+const REPORT_KINDS: ReportKind[] = ['repair', 'complaint', 'suggestion'];
+
 interface Values {
+  kind: ReportKind;
   unitId?: string;
   repairScope: RepairScope;
   categoryId?: string;
@@ -48,19 +52,31 @@ export function scopeCategories(cats: Category[], scope: RepairScope): Category[
   return children.length ? children : roots;
 }
 
+const DONE: Record<ReportKind, MessageKey> = {
+  repair: 'residentApp.report.done',
+  complaint: 'residentApp.report.done.complaint',
+  suggestion: 'residentApp.report.done.suggestion',
+};
+const PROMISE: Record<ReportKind, MessageKey> = {
+  repair: 'residentApp.report.promise',
+  complaint: 'residentApp.report.promise.complaint',
+  suggestion: 'residentApp.report.promise.suggestion',
+};
+
 function Done({ request, onAnother }: { request: RequestDetail; onAnother(): void }) {
   const t = useT();
+  const kind = (REPORT_KINDS as string[]).includes(request.kind) ? (request.kind as ReportKind) : 'repair';
   const navigate = useNavigate();
   return (
     <Result
       icon={<CheckCircleFilled style={{ color: '#52c41a' }} />}
-      title={t('residentApp.report.done')}
+      title={t(DONE[kind])}
       subTitle={
         <Flex vertical gap={8} align="center">
           <Typography.Text strong style={{ fontSize: 16 }} data-testid="report-number" data-number={request.number}>
             {t('residentApp.report.number', { number: request.number })}
           </Typography.Text>
-          <Typography.Text data-testid="report-promise">{t('residentApp.report.promise')}</Typography.Text>
+          <Typography.Text data-testid="report-promise">{t(PROMISE[kind])}</Typography.Text>
         </Flex>
       }
       extra={
@@ -78,7 +94,7 @@ function Done({ request, onAnother }: { request: RequestDetail; onAnother(): voi
   );
 }
 
-/** R-RA-1, R-RP-1: a resident reports a repair from the phone, with photos and a convenient time. */
+/** R-RA-1, R-RP-1, R-CP-1: a resident reports a repair, complains or suggests from the phone, with photos. */
 export default function ReportPage() {
   const t = useT();
   const qc = useQueryClient();
@@ -86,13 +102,22 @@ export default function ReportPage() {
   const report = useErrorReporter();
   const [form] = Form.useForm<Values>();
   const [done, setDone] = useState<RequestDetail | null>(null);
+  const [params] = useSearchParams();
+  const asked = params.get('kind') as ReportKind | null;
+  const initialKind: ReportKind = asked && REPORT_KINDS.includes(asked) ? asked : 'repair';
   const units = useQuery({ queryKey: residentKeys.units, queryFn: () => api.get<UnitDetail[]>('/api/me/units') });
-  const cats = useCategories('repair');
+  const kind: ReportKind = Form.useWatch('kind', form) ?? initialKind;
+  const cats = useCategories(kind);
   const scope = Form.useWatch('repairScope', form) ?? 'in_unit';
+  const isRepair = kind === 'repair';
   const preferredTime = Form.useWatch('preferredTime', form);
   const categoryOptions = useMemo(
-    () => scopeCategories(cats.data ?? [], scope).map((c) => ({ value: c.id, label: c.name })),
-    [cats.data, scope],
+    () =>
+      (isRepair ? scopeCategories(cats.data ?? [], scope) : (cats.data ?? []).filter((c) => c.active)).map((c) => ({
+        value: c.id,
+        label: c.name,
+      })),
+    [cats.data, scope, isRepair],
   );
 
   const submit = useMutation({
@@ -111,14 +136,15 @@ export default function ReportPage() {
       message.warning(t('residentApp.report.uploading'));
       return;
     }
+    const repair = v.kind === 'repair';
     submit.mutate({
       unitId: v.unitId as string,
-      kind: 'repair',
-      repairScope: v.repairScope,
+      kind: v.kind,
+      repairScope: repair ? v.repairScope : undefined,
       categoryId: v.categoryId || undefined,
       content: v.content.trim(),
-      location: v.repairScope === 'common' ? v.location?.trim() || undefined : undefined,
-      preferredTime: v.preferredTime?.trim() || undefined,
+      location: repair && v.repairScope === 'common' ? v.location?.trim() || undefined : undefined,
+      preferredTime: repair ? v.preferredTime?.trim() || undefined : undefined,
       photoIds: pickedIds(v.photos),
     });
   };
@@ -141,19 +167,28 @@ export default function ReportPage() {
 
   return (
     <div>
-      <Typography.Title level={4}>{t('residentApp.report.title')}</Typography.Title>
+      <Typography.Title level={4}>{t(`residentApp.report.title.${kind}`)}</Typography.Title>
       <Form<Values>
         form={form}
         layout="vertical"
         requiredMark={false}
-        initialValues={{ unitId: units.data[0]?.id, repairScope: 'in_unit', photos: [] }}
+        initialValues={{ kind: initialKind, unitId: units.data[0]?.id, repairScope: 'in_unit', photos: [] }}
         onValuesChange={(changed) => {
-          if ('repairScope' in changed) form.setFieldValue('categoryId', undefined);
+          if ('repairScope' in changed || 'kind' in changed) form.setFieldValue('categoryId', undefined);
         }}
         onFinish={onFinish}
         data-testid="report-form"
       >
         <Card size="small" style={{ marginBottom: 12 }}>
+          <Form.Item name="kind" label={t('resident.kindLabel')} style={{ marginBottom: 12 }}>
+            <Radio.Group optionType="button" buttonStyle="solid" data-testid="report-kind">
+              {REPORT_KINDS.map((k) => (
+                <Radio.Button key={k} value={k} data-testid={`report-kind-${k}`}>
+                  {t(`resident.kind.${k}`)}
+                </Radio.Button>
+              ))}
+            </Radio.Group>
+          </Form.Item>
           <Form.Item
             name="unitId"
             label={t('residentApp.report.unit')}
@@ -170,17 +205,19 @@ export default function ReportPage() {
               </Flex>
             </Radio.Group>
           </Form.Item>
-          <Form.Item
-            name="repairScope"
-            label={t('residentApp.report.scope')}
-            extra={t(scope === 'common' ? 'residentApp.report.scopeHint.common' : 'residentApp.report.scopeHint.in_unit')}
-            style={{ marginBottom: 0 }}
-          >
-            <Radio.Group optionType="button" buttonStyle="solid" data-testid="report-scope">
-              <Radio.Button value="in_unit">{t('residentApp.report.scope.in_unit')}</Radio.Button>
-              <Radio.Button value="common">{t('residentApp.report.scope.common')}</Radio.Button>
-            </Radio.Group>
-          </Form.Item>
+          {isRepair ? (
+            <Form.Item
+              name="repairScope"
+              label={t('residentApp.report.scope')}
+              extra={t(scope === 'common' ? 'residentApp.report.scopeHint.common' : 'residentApp.report.scopeHint.in_unit')}
+              style={{ marginBottom: 0 }}
+            >
+              <Radio.Group optionType="button" buttonStyle="solid" data-testid="report-scope">
+                <Radio.Button value="in_unit">{t('residentApp.report.scope.in_unit')}</Radio.Button>
+                <Radio.Button value="common">{t('residentApp.report.scope.common')}</Radio.Button>
+              </Radio.Group>
+            </Form.Item>
+          ) : null}
         </Card>
 
         <Card size="small" style={{ marginBottom: 12 }}>
@@ -201,7 +238,7 @@ export default function ReportPage() {
               data-testid="report-content"
             />
           </Form.Item>
-          {scope === 'common' ? (
+          {isRepair && scope === 'common' ? (
             <Form.Item
               name="location"
               label={t('residentApp.report.location')}
@@ -210,19 +247,26 @@ export default function ReportPage() {
               <Input maxLength={200} placeholder={t('residentApp.report.locationPlaceholder')} data-testid="report-location" />
             </Form.Item>
           ) : null}
-          <Form.Item label={t('residentApp.report.preferredTime')} style={{ marginBottom: 12 }}>
-            <Form.Item name="preferredTime" noStyle>
-              <Input maxLength={100} placeholder={t('residentApp.report.preferredTimePlaceholder')} allowClear data-testid="report-time" />
+          {isRepair ? (
+            <Form.Item label={t('residentApp.report.preferredTime')} style={{ marginBottom: 12 }}>
+              <Form.Item name="preferredTime" noStyle>
+                <Input
+                  maxLength={100}
+                  placeholder={t('residentApp.report.preferredTimePlaceholder')}
+                  allowClear
+                  data-testid="report-time"
+                />
+              </Form.Item>
+              <TimeChips onPick={(v) => form.setFieldValue('preferredTime', v)} current={preferredTime} />
             </Form.Item>
-            <TimeChips onPick={(v) => form.setFieldValue('preferredTime', v)} current={preferredTime} />
-          </Form.Item>
+          ) : null}
           <Form.Item name="photos" label={t('residentApp.report.photos')} style={{ marginBottom: 0 }}>
             <PhotoPicker max={MAX_PHOTOS} />
           </Form.Item>
         </Card>
 
         <Button type="primary" htmlType="submit" block loading={submit.isPending} className="ra-submit" data-testid="report-submit">
-          {t('residentApp.report.submit')}
+          {t(isRepair ? 'residentApp.report.submit' : 'residentApp.report.submit.other')}
         </Button>
       </Form>
     </div>

@@ -162,9 +162,7 @@ export function ActionFields({ fields, request, form }: { fields: FieldSpec[]; r
           <Form.Item {...common}>
             <Select
               data-testid={`action-field-${f.name}`}
-              options={request.help
-                .filter((h) => h.status === 'open')
-                .map((h) => ({ value: h.id, label: `${h.party}：${h.matter}` }))}
+              options={request.help.filter((h) => h.status === 'open').map((h) => ({ value: h.id, label: `${h.party}：${h.matter}` }))}
             />
           </Form.Item>
         );

@@ -64,7 +64,11 @@ export function ComplaintCard({ request: r }: { request: RequestDetail }) {
   add('cause', t('reqfield.cause'), str(d.cause));
   add('preventive', t('reqfield.preventive'), str(d.preventive));
   if (num(d.reopenCount))
-    add('reopens', t('complaint.reopenLabel'), <span data-testid="complaint-reopens">{t('complaint.reopens', { n: num(d.reopenCount) ?? 0 })}</span>);
+    add(
+      'reopens',
+      t('complaint.reopenLabel'),
+      <span data-testid="complaint-reopens">{t('complaint.reopens', { n: num(d.reopenCount) ?? 0 })}</span>,
+    );
   add('leadershipDecision', t('complaint.leadershipDecision'), str(d.leadershipDecision));
   add('leadershipReport', t('complaint.leadershipReport'), str(d.leadershipReport));
   if (str(d.correctionPlan))
@@ -83,7 +87,8 @@ export function ComplaintCard({ request: r }: { request: RequestDetail }) {
     );
   add('corrective', t('complaint.corrective'), str(d.correctiveReport));
   const reason = str(d.closeReason);
-  if (reason && !r.isOpen) add('closeReason', t('reqfield.closeReason'), tx(`complaint.closeReason.${reason}`, tx(`reason.${reason}`, reason)));
+  if (reason && !r.isOpen)
+    add('closeReason', t('reqfield.closeReason'), tx(`complaint.closeReason.${reason}`, tx(`reason.${reason}`, reason)));
   if (grade === 'urgent') {
     const done = emergencyDone(d.emergency);
     add(

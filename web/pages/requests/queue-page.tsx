@@ -300,7 +300,8 @@ export default function QueuePage() {
             <Flex vertical gap={4}>
               {help.data.items.map((h) => (
                 <span key={h.id}>
-                  <Link to={`/requests/${h.requestId}`}>{h.number}</Link> {h.matter} · {t('help.due')} <DueText dueAt={h.dueAt} now={now} open />
+                  <Link to={`/requests/${h.requestId}`}>{h.number}</Link> {h.matter} · {t('help.due')}{' '}
+                  <DueText dueAt={h.dueAt} now={now} open />
                 </span>
               ))}
             </Flex>

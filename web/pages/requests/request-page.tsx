@@ -109,21 +109,23 @@ export default function RequestPage() {
   const post = (path: string, body: Record<string, unknown>) => api.post<RequestDetail>(path, { version: r.version, ...body });
 
   // A complaint's record has its own card, in the order of the service standard.
-  const details = (r.kind === 'complaint' ? [] : DETAIL_ORDER).filter((k) => {
-    const v = r.detail[k];
-    return v !== null && v !== undefined && v !== '';
-  }).map((k) => {
-    const v = r.detail[k];
-    const shown = k.endsWith('Fen')
-      ? formatYuan(v as number)
-      : k.endsWith('At') && typeof v === 'number'
-        ? formatDateTime(v)
-        : k === 'scope' || k === 'agreedVia'
-          ? tx(`${k === 'scope' ? 'scope' : 'via'}.${String(v)}`, String(v))
-          : String(v);
-    const label = k.endsWith('Fen') ? tx(`reqfield.${k.replace(/Fen$/, 'Yuan')}`, tx(`reqfield.${k}`, k)) : tx(`reqfield.${k}`, k);
-    return { key: k, label, children: <span className="pre-wrap">{shown}</span> };
-  });
+  const details = (r.kind === 'complaint' ? [] : DETAIL_ORDER)
+    .filter((k) => {
+      const v = r.detail[k];
+      return v !== null && v !== undefined && v !== '';
+    })
+    .map((k) => {
+      const v = r.detail[k];
+      const shown = k.endsWith('Fen')
+        ? formatYuan(v as number)
+        : k.endsWith('At') && typeof v === 'number'
+          ? formatDateTime(v)
+          : k === 'scope' || k === 'agreedVia'
+            ? tx(`${k === 'scope' ? 'scope' : 'via'}.${String(v)}`, String(v))
+            : String(v);
+      const label = k.endsWith('Fen') ? tx(`reqfield.${k.replace(/Fen$/, 'Yuan')}`, tx(`reqfield.${k}`, k)) : tx(`reqfield.${k}`, k);
+      return { key: k, label, children: <span className="pre-wrap">{shown}</span> };
+    });
   const rating =
     typeof r.detail.ratingOverall === 'number'
       ? [

@@ -10,6 +10,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { registerCallRoutes } from './domains/calls/calls.routes.ts';
+import { registerCaseRoutes } from './domains/complaints/cases.routes.ts';
+import { registerComplaintReportRoutes } from './domains/complaints/reports.routes.ts';
 import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
 import { registerOrgRoutes } from './domains/org/org.routes.ts';
 import { registerCallbackRoutes } from './domains/repairs/callbacks.routes.ts';
@@ -185,9 +187,11 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerCalendarRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerRequestRoutes(app, ctx);
+  registerCaseRoutes(app, ctx);
   registerIntakeConfigRoutes(app, ctx);
   registerPriceRoutes(app, ctx);
   registerRepairReportRoutes(app, ctx);
+  registerComplaintReportRoutes(app, ctx);
   registerCallbackRoutes(app, ctx);
   registerRepairSettingRoutes(app, ctx);
   registerCallRoutes(app, ctx, { telephonySecret: process.env.TELEPHONY_SECRET ?? '' });

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { caseDraft, saveCase } from '../domains/complaints/cases.service.ts';
 import { drawWeeklyCallbacks, recordCallback } from '../domains/repairs/callbacks.service.ts';
 import { rateAsResident } from '../domains/repairs/rating.service.ts';
 import { act, createRequest } from '../domains/requests/requests.service.ts';
@@ -269,9 +270,21 @@ async function seedDemoComplaints(
   await step(who.leader, comp.id, 'leadership_decision', { decision: '属实，按定损金额全额赔偿，管理处三日内落实' });
   await solve(comp.id, '按定损金额赔偿并更换支架', '已赔偿，全部支架已检查更换');
   await close(comp.id, '设施巡检未覆盖管道支架', '设施巡检表增加管道支架项');
+  // A valuable case goes into the training library, personal data removed.
+  const draft = await caseDraft(c, who.supervisor, comp.id);
+  await saveCase(c, who.supervisor, {
+    requestId: comp.id,
+    title: draft.title,
+    summary: draft.summary,
+    handling: draft.handling,
+    cause: draft.cause,
+    preventive: draft.preventive,
+    lessons: '设施原因造成业主财产损失：先致歉、先定损，赔偿须报公司领导批示',
+  });
 
   const urgent = await register(8, 4, '治安', '地库有陌生人撬车门，业主情绪激动', { grade: 'urgent' });
-  for (const s of ['judge', 'soothe', 'notify_head', 'stay_on_post', 'head_handles']) await step(who.desk, urgent.id, 'emergency_step', { step: s });
+  for (const s of ['judge', 'soothe', 'notify_head', 'stay_on_post', 'head_handles'])
+    await step(who.desk, urgent.id, 'emergency_step', { step: s });
   await solve(urgent.id, '调取监控并报警，加强地库巡逻', '已报警备案，地库巡逻改为每小时一次');
   await step(who.supervisor, urgent.id, 'analyse', { cause: '地库夜间巡逻间隔过长', preventive: '夜间巡逻改为每小时一次并打卡' });
   await step(who.supervisor, urgent.id, 'decline_callback', { note: '业主表示不用回访' });

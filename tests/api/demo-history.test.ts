@@ -58,6 +58,14 @@ describeEachDb('demo repair history', (dialect) => {
     expect(rows.find((r) => r.escalation === 'leadership')?.leadership_decided_at).not.toBeNull();
     expect(rows.find((r) => r.grade === 'significant')?.corrective_published_at).not.toBeNull();
     expect(JSON.parse(rows.find((r) => r.grade === 'urgent')?.emergency ?? '[]')).toHaveLength(5);
-    expect(rows.filter((r) => r.status !== 'closed').map((r) => r.status).sort()).toEqual(['callback_declined', 'investigating', 'registered']);
+    expect(
+      rows
+        .filter((r) => r.status !== 'closed')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['callback_declined', 'investigating', 'registered']);
+    const cases = await db.selectFrom('complaint_cases').select(['summary', 'handling']).execute();
+    expect(cases).toHaveLength(1);
+    expect(JSON.stringify(cases)).not.toMatch(/1[3-9]\d{9}/);
   });
 });

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { drawWeeklyCallbacks } from '../../server/domains/repairs/callbacks.service.ts';
-import { ensureWebBuilt, launchBrowser, screenshotPath, sent } from '../helpers/browser.ts';
+import { checkAgain, ensureWebBuilt, launchBrowser, screenshotPath, sent } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -227,7 +227,7 @@ describeEachDb('repair journey in the browser', (dialect) => {
     await desk.goto(`${srv.url}/callbacks?kind=weekly`);
     await desk.getByTestId(`callback-record-${number}`).first().click();
     const cb = desk.locator('.ant-modal');
-    await cb.getByRole('radio', { name: '满意', exact: true }).check();
+    await checkAgain(cb.getByRole('radio', { name: '满意', exact: true }));
     await cb.getByTestId('callback-note').fill('住户表示已不再渗漏，很满意');
     await sent(
       desk,

@@ -100,3 +100,13 @@ export function chinaPickerTime(hoursFromNow: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
+
+/** Checks a radio or checkbox; under load a click can land while the control re-renders, so it looks and clicks again. */
+export async function checkAgain(control: Locator) {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await control.click({ force: attempt > 0 });
+    if (await control.isChecked()) return;
+    await control.page().waitForTimeout(200 * (attempt + 1));
+  }
+  throw new Error('the control did not take the click');
+}

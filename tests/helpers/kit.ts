@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { createRequest, pause } from '../../server/domains/requests/requests.service.ts';
+import { saveCase } from '../../server/domains/complaints/cases.service.ts';
+import { act, createRequest, pause } from '../../server/domains/requests/requests.service.ts';
 import type { Role } from '../../server/platform/access/roles.ts';
 import { hashPassword } from '../../server/platform/auth/passwords.ts';
 import type { Viewer } from '../../server/platform/auth/viewer.ts';
@@ -257,7 +258,7 @@ export async function makeKitFactory(ctx: AppContext) {
       return id;
     },
     request: async (o = {}) => {
-      const kind = (o.kind as 'repair' | 'suggestion' | 'special' | undefined) ?? 'repair';
+      const kind = (o.kind as 'repair' | 'complaint' | 'suggestion' | 'special' | undefined) ?? 'repair';
       const r = await createRequest(ctx, desk, {
         projectId: project.id,
         kind,
@@ -276,6 +277,8 @@ export async function makeKitFactory(ctx: AppContext) {
         readBackConfirmed: true,
       });
       if (o.paused) await pause(ctx, desk, r.id, r.version, '住户不在家');
+      // A complaint escalated to leadership, or taken over by the quality department, for company decisions.
+      if (o.escalate) await act(ctx, desk, r.id, 'escalate', { version: r.version, level: o.escalate, reason: '涉及赔偿' });
       return r.id;
     },
     deadlineOf: async (o = {}) => {
@@ -391,6 +394,50 @@ export async function makeKitFactory(ctx: AppContext) {
         })
         .execute();
       return id;
+    },
+    /** A complaint by the kit's owner taken through solution, resolution, analysis and a satisfied callback to closed. */
+    closedComplaint: async () => {
+      const c = await createRequest(ctx, desk, {
+        projectId: project.id,
+        kind: 'complaint',
+        channel: 'phone',
+        unitId: unit.id,
+        requesterPersonId: owner.id,
+        requesterName: '',
+        requesterPhone: '',
+        anonymous: false,
+        location: '',
+        content: `楼上漏水，天花板发霉 ${next()}`,
+        urgency: 'normal',
+        repairScope: 'in_unit',
+        preferredTime: '',
+        photoIds: [],
+        complaint: { grade: 'general', compensation: false, aboutManager: false },
+        readBackConfirmed: true,
+      });
+      let version = c.version;
+      for (const [action, body] of [
+        ['propose', { solution: '协调楼上住户维修防水层', opinion: '同意', agreed: true }],
+        ['resolve', { resolution: '防水层已修复' }],
+        ['analyse', { cause: '楼上住户装修破坏防水层', preventive: '装修巡查增加防水检查' }],
+        ['callback_satisfied', { method: 'phone', note: '满意' }],
+      ] as const)
+        version = (await act(ctx, desk, c.id, action, { version, ...body })).version;
+      return c.id;
+    },
+    /** A training case saved from a fresh closed complaint. */
+    complaintCase: async () => {
+      const requestId = (await make.closedComplaint?.()) as string;
+      const saved = await saveCase(ctx, desk, {
+        requestId,
+        title: '维修质量：楼上漏水',
+        summary: '住户反映楼上漏水，天花板发霉',
+        handling: '协调楼上住户维修防水层',
+        cause: '楼上住户装修破坏防水层',
+        preventive: '装修巡查增加防水检查',
+        lessons: '',
+      });
+      return saved.id;
     },
     /** An answered incoming call logged by hand at the desk, a minute ago. */
     call: async (o = {}) => {

@@ -25,6 +25,8 @@ const RequestPage = lazy(() => import('../pages/requests/request-page'));
 const SuggestionReportPage = lazy(() => import('../pages/reports/suggestions-page'));
 const RepairSummaryPage = lazy(() => import('../pages/reports/repair-summary-page'));
 const RepairRegisterPage = lazy(() => import('../pages/reports/repair-register-page'));
+const ComplaintTablePage = lazy(() => import('../pages/reports/complaint-table-page'));
+const ComplaintRegisterPage = lazy(() => import('../pages/reports/complaint-register-page'));
 const CallsPage = lazy(() => import('../pages/calls/calls-page'));
 const CallReportPage = lazy(() => import('../pages/calls/call-report-page'));
 const WorklogPage = lazy(() => import('../pages/worklog/worklog-page'));
@@ -34,6 +36,8 @@ const DeadlineRulesPage = lazy(() => import('../pages/settings/deadline-rules-pa
 const RepairRulesPage = lazy(() => import('../pages/settings/repair-rules-page'));
 const PricesPage = lazy(() => import('../pages/settings/prices-page'));
 const CallbacksPage = lazy(() => import('../pages/callbacks/callbacks-page'));
+const CasesPage = lazy(() => import('../pages/cases/cases-page'));
+const CorrectiveReportsPage = lazy(() => import('../pages/complaints/corrective-reports-page'));
 const MyUnitsPage = lazy(() => import('../mobile/resident/my-units-page'));
 const WorkOrderPrintPage = lazy(() => import('../pages/requests/work-order-print-page'));
 const TechnicianShell = lazy(() => import('../mobile/technician/technician-shell'));
@@ -65,9 +69,13 @@ const staffRoutes: RouteObject[] = [
   { path: 'reports/suggestions', element: guarded('request.read', <SuggestionReportPage />) },
   { path: 'reports/repairs', element: guarded('request.read', <RepairSummaryPage />) },
   { path: 'reports/repair-register', element: guarded('request.read', <RepairRegisterPage />) },
+  { path: 'reports/complaints', element: guarded('request.read', <ComplaintTablePage />) },
+  { path: 'reports/complaint-register', element: guarded('request.read', <ComplaintRegisterPage />) },
   { path: 'reports/calls', element: guarded('request.read', <CallReportPage />) },
   { path: 'calls', element: guarded('request.read', <CallsPage />) },
   { path: 'callbacks', element: guarded('request.read', <CallbacksPage />) },
+  { path: 'cases', element: guarded('request.read', <CasesPage />) },
+  { path: 'corrective-reports', element: guarded('request.read', <CorrectiveReportsPage />) },
   { path: 'worklog', element: guarded('request.read', <WorklogPage />) },
   { path: 'settings/categories', element: guarded('catalog.manage', <CategoriesPage />) },
   { path: 'settings/phrases', element: guarded('catalog.manage', <PhrasesPage />) },

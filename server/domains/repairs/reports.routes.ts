@@ -30,7 +30,7 @@ const SUMMARY_DESCRIPTION =
   '按类别的报修、及时、超时、返修按登记月份计，完工与有偿收入按完工月份计。' +
   SCOPE;
 
-function sendXlsx(reply: FastifyReply, file: { buffer: Buffer; filename: string; fallback: string }) {
+export function sendXlsx(reply: FastifyReply, file: { buffer: Buffer; filename: string; fallback: string }) {
   return reply
     .header('content-type', XLSX_TYPE)
     .header('content-disposition', attachmentHeader(file.filename, file.fallback))

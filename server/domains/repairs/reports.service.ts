@@ -39,7 +39,7 @@ export function monthRange(month: string): { from: number; to: number } {
 }
 
 /** The project, if the viewer works in it; otherwise 404 as for any record out of reach. */
-async function projectOf(ctx: AppContext, viewer: Viewer, projectId: string) {
+export async function projectOf(ctx: AppContext, viewer: Viewer, projectId: string) {
   if (!inProject(viewer, projectId)) throw notFound('项目');
   const p = await ctx.db.selectFrom('projects').select(['id', 'name']).where('id', '=', projectId).executeTakeFirst();
   if (!p) throw notFound('项目');
@@ -50,7 +50,7 @@ async function projectOf(ctx: AppContext, viewer: Viewer, projectId: string) {
  * Category id → path ('室内维修 / 水电') and a key that sorts as the catalog does (each level's
  * sort, then name). The company's catalog is small: read once per report.
  */
-async function categoryPaths(db: Db) {
+export async function categoryPaths(db: Db) {
   const rows = await db.selectFrom('categories').select(['id', 'name', 'parent_id', 'sort']).execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const memo = new Map<string, { path: string; key: string }>();
@@ -94,7 +94,7 @@ const METHOD_LABEL: Record<string, string> = { phone: '电话', visit: '上门',
 const AGREED_VIA_LABEL: Record<string, string> = { phone: '电话', counter: '前台', resident_app: '住户端' };
 
 /** YYYY-MM-DD HH:mm in China time, for text cells. */
-function chinaText(ms: number): string {
+export function chinaText(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
@@ -506,10 +506,10 @@ export function attachmentHeader(filename: string, fallback: string): string {
 }
 
 /** File names may not carry path separators or characters Windows refuses. */
-const safeName = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
+export const safeName = (s: string) => s.replace(/[\\/:*?"<>|]/g, '_');
 
-type CellKind = 'text' | 'int' | 'money' | 'date' | 'rate';
-interface Column<R> {
+export type CellKind = 'text' | 'int' | 'money' | 'date' | 'rate';
+export interface Column<R> {
   header: string;
   width: number;
   kind: CellKind;
@@ -519,12 +519,12 @@ interface Column<R> {
 const BORDER = { style: 'thin' as const, color: { argb: 'FFB7B7B7' } };
 const CELL_BORDER = { top: BORDER, left: BORDER, bottom: BORDER, right: BORDER };
 const HEADER_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFDCE6F1' } };
-const NUM_FMT: Partial<Record<CellKind, string>> = { money: '0.00', date: 'yyyy-mm-dd hh:mm', rate: '0.0%', int: '0' };
+export const NUM_FMT: Partial<Record<CellKind, string>> = { money: '0.00', date: 'yyyy-mm-dd hh:mm', rate: '0.0%', int: '0' };
 
 /** Excel dates have no zone: the China wall time is written as the cell's date. */
 const excelDate = (ms: number) => new Date(ms + CHINA_OFFSET_MS);
 
-function cellValue(kind: CellKind, v: string | number | null): ExcelJS.CellValue {
+export function cellValue(kind: CellKind, v: string | number | null): ExcelJS.CellValue {
   if (v === null || v === '') return kind === 'text' ? '' : null;
   if (kind === 'date') return excelDate(v as number);
   if (kind === 'money') return Math.round(v as number) / 100;
@@ -535,7 +535,7 @@ function cellValue(kind: CellKind, v: string | number | null): ExcelJS.CellValue
  * One sheet: a title row and a subtitle row across the table, a styled header row kept in
  * view and repeated on every printed page, the rows, then an optional total row.
  */
-function addTable<R>(
+export function addTable<R>(
   wb: ExcelJS.Workbook,
   sheetName: string,
   title: string,
@@ -585,18 +585,18 @@ function addTable<R>(
   return ws;
 }
 
-async function toBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
+export async function toBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 }
 
-function newWorkbook(ctx: AppContext) {
+export function newWorkbook(ctx: AppContext) {
   const wb = new ExcelJS.Workbook();
   wb.creator = '物业客服中心';
   wb.created = new Date(ctx.clock.now());
   return wb;
 }
 
-const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
+export const monthLabel = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 
 export async function registerWorkbook(
   ctx: AppContext,

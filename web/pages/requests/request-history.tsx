@@ -31,6 +31,11 @@ function useValue(names: Names) {
     if (key.endsWith('Fen') && typeof v === 'number') return formatYuan(v);
     if ((key === 'satisfaction' || key === 'outcome' || key === 'method') && typeof v === 'string') return tx(`callbackValue.${v}`, v);
     if (key === 'urgency' && typeof v === 'string') return t(v === 'urgent' ? 'urgency.urgent' : 'urgency.normal');
+    if (key === 'grade' && typeof v === 'string') return tx(`complaint.grade.${v}`, v);
+    if ((key === 'escalation' || key === 'level') && typeof v === 'string') return tx(`level.${v}`, v);
+    if (key === 'target' && typeof v === 'string') return tx(`target.${v}`, v);
+    if ((key === 'reason' || key === 'step' || key === 'apologyVia') && typeof v === 'string')
+      return tx(`${key === 'apologyVia' ? 'apologyVia' : key}.${v}`, v);
     if (key === 'deadline' && typeof v === 'string') return tx(`deadlineKind.${v}`, v);
     if (key === 'departmentId' && typeof v === 'string') return names.department(v) ?? '—';
     if (key === 'assigneeId' && typeof v === 'string') return names.user(v) ?? t('request.anAccount');

@@ -32,6 +32,7 @@ import { useTx } from '../../app/i18n';
 import { isRequestEvent, useLive } from '../../app/live';
 import { epochOf, pickerNow, pickerOf } from '../../app/picker-time';
 import type { DeadlineInfo, RequestAction, RequestDetail } from '../../app/types';
+import { SaveCaseButton } from '../cases/save-case-button';
 import { ActionFields, bodyOf, fieldsOf, initialOf } from './action-form';
 import { CommandModal, useRequestCommand } from './command-modal';
 import { ComplaintCard } from './complaint-card';
@@ -259,6 +260,7 @@ export default function RequestPage() {
         }
         extra={
           <>
+            <SaveCaseButton requestId={r.id} kind={r.kind} status={r.status} allowed={can('request.supervise')} />
             {r.kind === 'repair' ? (
               <Button icon={<PrinterOutlined />} onClick={() => navigate(`/requests/${r.id}/print`)} data-testid="print-work-order">
                 {t('workOrder.print')}

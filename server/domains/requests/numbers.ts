@@ -12,7 +12,11 @@ export function period(now: number): string {
  * and a rolled-back intake gives its number back.
  */
 export async function nextNumber(tx: Tx, projectId: string, kind: Kind, now: number): Promise<string> {
-  const prefix = KIND_PREFIX[kind];
+  return nextSerial(tx, projectId, KIND_PREFIX[kind], now);
+}
+
+/** The same per-project monthly series for registers beside the requests (FX release slips, SJ incidents, …). */
+export async function nextSerial(tx: Tx, projectId: string, prefix: string, now: number): Promise<string> {
   const p = period(now);
   const row = await tx
     .insertInto('request_counters')

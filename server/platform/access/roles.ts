@@ -38,11 +38,25 @@ export const PERMISSIONS = {
   'calls.log': 'Log calls and keep the shift work log',
   'callback.record': 'Make repair callbacks and follow-up visits and record their results',
   'complaint.lead': 'Decide on complaints escalated to the company: leadership decisions, the quality department’s correction plans',
+  'visitor.register': 'Register visitors and appointments, issue passes, sign visitors out',
+  'incident.manage': 'Log office incidents and estate emergencies, their handling, notices and reports',
+  'release.manage': 'Take goods release applications, verify the applicant and approve or refuse',
+  'release.check': 'Check release slips at the gate and mark them used',
+  'idcopy.use': 'Store ID copies and fetch them stamped with a purpose (every fetch is audited)',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 const ALL_STAFF_READ: Permission[] = ['directory.read', 'request.read'];
-const FRONT_DESK: Permission[] = ['request.create', 'request.handle', 'calls.log', 'callback.record'];
+const FRONT_DESK: Permission[] = [
+  'request.create',
+  'request.handle',
+  'calls.log',
+  'callback.record',
+  'visitor.register',
+  'incident.manage',
+  'release.manage',
+  'idcopy.use',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   receptionist: [...ALL_STAFF_READ, ...FRONT_DESK, 'directory.write', 'pii.phone'],
@@ -54,6 +68,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'directory.write',
     'pii.phone',
     'pii.id_number',
+    'release.check',
   ],
   project_manager: [
     ...ALL_STAFF_READ,
@@ -65,16 +80,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'pii.phone',
     'pii.id_number',
     'calendar.manage',
+    'release.check',
   ],
   department_head: [...ALL_STAFF_READ, 'request.create', 'request.handle', 'pii.phone'],
   technician: [...ALL_STAFF_READ, 'request.handle'],
-  gate_guard: [...ALL_STAFF_READ],
+  gate_guard: [...ALL_STAFF_READ, 'visitor.register', 'release.check'],
   quality_officer: [
     ...ALL_STAFF_READ,
     'request.create',
     'request.handle',
     'request.supervise',
     'callback.record',
+    'incident.manage',
     'complaint.lead',
     'pii.phone',
     'audit.read',

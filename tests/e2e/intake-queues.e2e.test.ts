@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureWebBuilt, launchBrowser, screenshotPath } from '../helpers/browser.ts';
+import { ensureWebBuilt, launchBrowser, pickTime, screenshotPath } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -12,21 +12,6 @@ function tomorrowTenInChina(): string {
   const d = new Date(Date.now() + 8 * 3_600_000 + 86_400_000);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} 10:00`;
-}
-
-/**
- * Types a date and time into an antd picker and takes it with the picker's own OK (an Enter
- * could also submit the form underneath); under load the panel may not have read the typing
- * yet, so the value is checked and typed again.
- */
-async function pickTime(page: Page, picker: Locator, value: string) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await picker.click();
-    await picker.fill(value);
-    await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
-    if ((await picker.inputValue()) === value) return;
-  }
-  throw new Error(`the picker did not take ${value}`);
 }
 
 async function shot(page: Page, name: string, dialect: string, fullPage = true) {

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { drawWeeklyCallbacks } from '../../server/domains/repairs/callbacks.service.ts';
-import { checkAgain, ensureWebBuilt, launchBrowser, screenshotPath, sent } from '../helpers/browser.ts';
+import { checkAgain, chooseOption, ensureWebBuilt, launchBrowser, pickTime, screenshotPath, sent, signIn } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -26,42 +26,6 @@ function tomorrowTenInChina(): string {
   const d = new Date(Date.now() + 8 * 3_600_000 + DAY);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} 10:00`;
-}
-
-/** Types a date and time into an antd picker and takes it with the picker's OK, checked and typed again if the panel had not read it yet. */
-async function pickTime(page: Page, picker: Locator, value: string) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await picker.click();
-    await picker.fill(value);
-    await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
-    if ((await picker.inputValue()) === value) return;
-  }
-  throw new Error(`the picker did not take ${value}`);
-}
-
-async function login(page: Page, url: string, username: string, next?: string) {
-  await page.goto(`${url}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-  await page.getByTestId('login-submit').click();
-}
-
-/** Picks an option of an antd select; under load a click can land while the list still moves, so it checks and tries again. */
-async function choose(page: Page, select: Locator, text: string, search = false) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await select.click();
-    if (search) await page.keyboard.type(text);
-    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
-    await option.waitFor();
-    await option.click();
-    try {
-      await page.locator('.ant-modal .ant-select').filter({ hasText: text }).first().waitFor({ timeout: 3000 });
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-    }
-  }
-  throw new Error(`could not choose ${text}`);
 }
 
 /** Waits for the POST of a workflow step the page sends, and fails with the server's answer if it is refused. */
@@ -132,7 +96,7 @@ describeEachDb('repair journey in the browser', (dialect) => {
   it('resident reports a leak with a photo → desk dispatches → technician completes, resident signs → callback recorded → summary counts it', async () => {
     // 1. The resident, on the phone page.
     const resident = await phone();
-    await login(resident, srv.url, 'yezhu');
+    await signIn(resident, srv.url, 'yezhu', DEMO_PASSWORD);
     await resident.getByTestId('my-unit').first().waitFor();
     await resident.getByTestId('resident-tabs').getByTestId('tab-report').click();
     await resident.getByTestId('report-form').waitFor();
@@ -157,7 +121,7 @@ describeEachDb('repair journey in the browser', (dialect) => {
 
     // 2. The receptionist: the report is in the center's queue; free (major defect in warranty… here: common policy) and dispatched.
     const desk = await desktop();
-    await login(desk, srv.url, 'qiantai', '/queue');
+    await signIn(desk, srv.url, 'qiantai', DEMO_PASSWORD, '/queue');
     await desk.getByText(number).first().click();
     await desk.getByTestId('request-number').filter({ hasText: number }).waitFor();
     await desk.getByTestId('action-mark_free').click();
@@ -165,7 +129,7 @@ describeEachDb('repair journey in the browser', (dialect) => {
     await step(desk, 'mark_free', () => desk.locator('.ant-modal-footer .ant-btn-primary').click());
     await desk.getByTestId('action-dispatch').click();
     const modal = desk.locator('.ant-modal');
-    await choose(desk, modal.getByTestId('assignee-select'), '张师傅', true);
+    await chooseOption(desk, modal.getByTestId('assignee-select'), '张师傅', true);
     const picker = modal.getByTestId('action-field-appointmentAt');
     await pickTime(desk, picker, tomorrowTenInChina());
     await modal.locator('.ant-switch').click();
@@ -181,7 +145,7 @@ describeEachDb('repair journey in the browser', (dialect) => {
 
     // 3. The technician, on the phone: accept, go, arrive, findings, done; the resident signs on the screen.
     const tech = await phone();
-    await login(tech, srv.url, 'weixiu');
+    await signIn(tech, srv.url, 'weixiu', DEMO_PASSWORD);
     const card = tech.getByTestId('tech-order').filter({ hasText: number });
     await card.click();
     await tech.getByTestId('tech-order-number').filter({ hasText: number }).waitFor();
@@ -212,7 +176,7 @@ describeEachDb('repair journey in the browser', (dialect) => {
     // 4. The service center confirms and archives.
     await desk.reload();
     await desk.getByTestId('action-confirm').click();
-    await choose(desk, desk.getByTestId('action-field-via'), '住户已签字');
+    await chooseOption(desk, desk.getByTestId('action-field-via'), '住户已签字');
     await step(desk, 'confirm', () => desk.locator('.ant-modal-footer .ant-btn-primary').click());
     expect((await api.get(`/api/requests/${id}`)).body).toMatchObject({ status: 'archived', isOpen: false });
 

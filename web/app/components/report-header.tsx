@@ -15,10 +15,15 @@ import { ProjectSelect } from './pickers';
  */
 export function useReportMonth() {
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams<'projectId' | 'month'>();
   const projectId = params.get('projectId') ?? projects.data?.[0]?.id;
-  const month = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? (params.get('month') as string) : formatMonth(Date.now());
-  const set = (key: 'projectId' | 'month', value: string | undefined) =>
+  return { projects, projectId, month: monthParam(params), set };
+}
+
+/** A report's choices kept in the address: read them, and set or clear one without adding a history step. */
+export function useAddressParams<K extends string>() {
+  const [params, setParams] = useSearchParams();
+  const set = (key: K, value: string | undefined) =>
     setParams(
       (p) => {
         const next = new URLSearchParams(p);
@@ -28,7 +33,12 @@ export function useReportMonth() {
       },
       { replace: true },
     );
-  return { projects, projectId, month, set };
+  return [params, set] as const;
+}
+
+/** The month in the address, or this month. */
+export function monthParam(params: URLSearchParams): string {
+  return /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? (params.get('month') as string) : formatMonth(Date.now());
 }
 
 /** The screen-only header of a monthly report: its project and month, and printing once it has loaded. */

@@ -3,12 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, DatePicker, Empty, Table, type TableColumnsType, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { HTMLAttributes } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { z } from 'zod';
 import type * as Cr from '../../../server/domains/complaints/reports.schema.ts';
 import { api, withQuery } from '../../app/api';
 import { PageHeader } from '../../app/components/page-header';
 import { ProjectSelect } from '../../app/components/pickers';
+import { useAddressParams } from '../../app/components/report-header';
 import { useProjects } from '../../app/data';
 import { formatDateTime, todayInChina } from '../../app/format';
 import { errorText } from '../../app/forms';
@@ -34,19 +35,9 @@ const when = (ms: number | null) => (ms === null ? '' : formatDateTime(ms));
 /** The project and day live in the address so a register can be bookmarked; by default today in the first project. */
 function useSelection() {
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams<'projectId' | 'date'>();
   const projectId = params.get('projectId') ?? projects.data?.[0]?.id;
   const date = /^\d{4}-\d{2}-\d{2}$/.test(params.get('date') ?? '') ? (params.get('date') as string) : todayInChina();
-  const set = (key: 'projectId' | 'date', value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
   return { projectId, date, set };
 }
 

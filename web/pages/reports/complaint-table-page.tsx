@@ -3,13 +3,14 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, DatePicker, Drawer, Empty, Flex, Grid, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { type ReactNode, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { z } from 'zod';
 import type * as Cr from '../../../server/domains/complaints/reports.schema.ts';
 import { api, withQuery } from '../../app/api';
 import { PageHeader } from '../../app/components/page-header';
 import { ProjectSelect } from '../../app/components/pickers';
-import { formatDateTime, formatMonth } from '../../app/format';
+import { monthParam, useAddressParams } from '../../app/components/report-header';
+import { formatDateTime } from '../../app/format';
 import { errorText } from '../../app/forms';
 import { type MessageKey, useTx } from '../../app/i18n';
 
@@ -64,20 +65,8 @@ interface Line {
 
 /** The project and month live in the address so a table can be bookmarked; no project = the whole company. */
 function useSelection() {
-  const [params, setParams] = useSearchParams();
-  const projectId = params.get('projectId') || undefined;
-  const month = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? (params.get('month') as string) : formatMonth(Date.now());
-  const set = (key: 'projectId' | 'month', value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  return { projectId, month, set };
+  const [params, set] = useAddressParams<'projectId' | 'month'>();
+  return { projectId: params.get('projectId') || undefined, month: monthParam(params), set };
 }
 
 /**

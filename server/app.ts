@@ -13,6 +13,8 @@ import { registerCallRoutes } from './domains/calls/calls.routes.ts';
 import { registerCaseRoutes } from './domains/complaints/cases.routes.ts';
 import { registerComplaintReportRoutes } from './domains/complaints/reports.routes.ts';
 import { registerDirectoryRoutes } from './domains/directory/directory.routes.ts';
+import { registerReleaseRoutes } from './domains/frontdesk/releases.routes.ts';
+import { registerVisitorIncidentRoutes } from './domains/frontdesk/visitors-incidents.routes.ts';
 import { registerOrgRoutes } from './domains/org/org.routes.ts';
 import { registerCallbackRoutes } from './domains/repairs/callbacks.routes.ts';
 import { registerPriceRoutes } from './domains/repairs/prices.routes.ts';
@@ -28,6 +30,7 @@ import { can } from './platform/auth/viewer.ts';
 import { registerCalendarRoutes } from './platform/calendar/calendar.routes.ts';
 import type { AppContext } from './platform/context.ts';
 import { registerFileRoutes } from './platform/files/files.routes.ts';
+import { registerIdCopyRoutes } from './platform/files/id-copies.routes.ts';
 import { AppError, errorBody, forbidden, unauthorized } from './platform/http/errors.ts';
 import { defineRoute } from './platform/http/route.ts';
 import { registerLiveRoutes } from './platform/live/live.routes.ts';
@@ -196,7 +199,10 @@ export async function buildApp({ ctx, logger = false, webDir }: BuildOptions): P
   registerRepairSettingRoutes(app, ctx);
   registerCallRoutes(app, ctx, { telephonySecret: process.env.TELEPHONY_SECRET ?? '' });
   registerWorklogRoutes(app, ctx);
+  registerReleaseRoutes(app, ctx);
+  registerVisitorIncidentRoutes(app, ctx);
   registerFileRoutes(app, ctx);
+  registerIdCopyRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerLiveRoutes(app, ctx);
 

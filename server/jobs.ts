@@ -1,4 +1,5 @@
 import type { Config } from './config.ts';
+import { remindOverdueIncidents } from './domains/frontdesk/incidents.service.ts';
 import { drawWeeklyCallbacks } from './domains/repairs/callbacks.service.ts';
 import { closeDeclinedComplaints } from './domains/requests/complaint-closure.ts';
 import { sweepDeadlines } from './domains/requests/requests.service.ts';
@@ -13,5 +14,7 @@ export function defaultJobs(cfg: Pick<Config, 'sweepMs' | 'outboxMs'>): Job[] {
     // Each Monday's first run draws last week's callback sample; later runs find the draw made and pass.
     { name: 'callback-draw', everyMs: 10 * 60_000, run: (ctx) => drawWeeklyCallbacks(ctx) },
     { name: 'complaint-self-close', everyMs: 10 * 60_000, run: (ctx) => closeDeclinedComplaints(ctx) },
+    // An incident report that passes its due time is news to the supervisors once; every node may run it.
+    { name: 'incident-report-overdue', everyMs: 5 * 60_000, run: (ctx) => remindOverdueIncidents(ctx) },
   ];
 }

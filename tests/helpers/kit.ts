@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { saveCase } from '../../server/domains/complaints/cases.service.ts';
+import { createEmergency } from '../../server/domains/frontdesk/emergencies.service.ts';
+import { createIncident, submitReport } from '../../server/domains/frontdesk/incidents.service.ts';
+import {
+  approveRelease,
+  createRelease,
+  recordHeadCall,
+  recordOwnerCall,
+  verifyIdentity,
+} from '../../server/domains/frontdesk/releases.service.ts';
+import { createAppointment, createVisit } from '../../server/domains/frontdesk/visitors.service.ts';
 import { act, createRequest, pause } from '../../server/domains/requests/requests.service.ts';
 import type { Role } from '../../server/platform/access/roles.ts';
 import { hashPassword } from '../../server/platform/auth/passwords.ts';
@@ -8,6 +18,7 @@ import type { Viewer } from '../../server/platform/auth/viewer.ts';
 import type { AppContext } from '../../server/platform/context.ts';
 import { toJson } from '../../server/platform/db/index.ts';
 import { savePhoto } from '../../server/platform/files/files.ts';
+import { saveIdCopy } from '../../server/platform/files/id-copies.service.ts';
 import type { SampleKit } from '../../server/platform/http/route.ts';
 import { newId, randomToken } from '../../server/platform/ids.ts';
 
@@ -338,6 +349,14 @@ export async function makeKitFactory(ctx: AppContext) {
         .execute();
       return r.id;
     },
+    /** A stored ID copy of a fresh person of the kit's project. */
+    idCopy: async () => {
+      const png = await sharp({ create: { width: 120, height: 76, channels: 3, background: '#cde' } })
+        .png()
+        .toBuffer();
+      const personId = (await make.person?.()) as string;
+      return (await saveIdCopy(ctx, desk, personId, { data: png, side: 'front', note: '' })).id;
+    },
     priceItem: async () => {
       const id = newId();
       await ctx.db
@@ -438,6 +457,111 @@ export async function makeKitFactory(ctx: AppContext) {
         lessons: '',
       });
       return saved.id;
+    },
+    /**
+     * A goods release application for the kit's unit, taken at the counter. `path` picks the
+     * verification (identity, letter, owner_call, company_call); `status: 'verified'` or
+     * `'approved'` takes it that far.
+     */
+    release: async (o = {}) => {
+      const path = (o.path as string | undefined) ?? 'identity';
+      const standing = path === 'identity' ? 'owner' : path === 'company_call' ? 'staff' : 'other';
+      let letterFileId: string | undefined;
+      if (path === 'letter') {
+        const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#eee' } })
+          .png()
+          .toBuffer();
+        letterFileId = (await savePhoto(ctx, desk, { data: png, filename: 'letter.png', purpose: 'request_photo' })).id;
+      }
+      let r = await createRelease(ctx, desk, {
+        unitId: unit.id,
+        applicantName: '搬运工',
+        applicantPhone: '13800138000',
+        standing,
+        company: standing === 'staff' ? '工程部' : '',
+        path: path as 'identity' | 'letter' | 'owner_call' | 'company_call',
+        letterFileId,
+        items: [{ name: '纸箱', quantity: 3, unit: '个' }],
+        plate: '',
+        reason: '搬家',
+      });
+      if (o.status === 'verified' || o.status === 'approved') {
+        if (path === 'owner_call')
+          r = await recordOwnerCall(ctx, desk, r.id, {
+            version: r.version,
+            answer: 'yes',
+            ownerName: '业主',
+            calledNumber: '13900000000',
+            note: '',
+          });
+        else if (path === 'company_call')
+          r = await recordHeadCall(ctx, desk, r.id, { version: r.version, answer: 'yes', headName: '负责人', calledNumber: '', note: '' });
+        else r = await verifyIdentity(ctx, desk, r.id, { version: r.version, document: 'id_card', note: '' });
+      }
+      if (o.status === 'approved') r = await approveRelease(ctx, desk, r.id, { version: r.version });
+      return r.id;
+    },
+    /** The code of a fresh approved slip, valid now, for the gate's samples. */
+    releaseCode: async () => {
+      const id = (await make.release?.({ status: 'approved' })) as string;
+      const r = await ctx.db.selectFrom('releases').select('code').where('id', '=', id).executeTakeFirstOrThrow();
+      return r.code;
+    },
+    /** A walk-in visitor to the kit's unit, still inside. */
+    visit: async () =>
+      (
+        await createVisit(ctx, desk, {
+          projectId: project.id,
+          name: `访客${next()}`.slice(0, 40),
+          phone: '13912345678',
+          idType: 'resident_id',
+          idLast4: '1234',
+          purpose: '探亲',
+          host: { kind: 'unit', unitId: unit.id },
+          partySize: 1,
+          plate: '',
+          badge: '',
+        })
+      ).id,
+    /** A visitor expected at the kit's unit in an hour. */
+    visitorAppointment: async () =>
+      (
+        await createAppointment(ctx, desk, {
+          projectId: project.id,
+          name: `预约访客${next()}`.slice(0, 40),
+          phone: '13712345678',
+          partySize: 1,
+          purpose: '送货',
+          plate: '',
+          expectedAt: now() + 3600_000,
+          host: { kind: 'unit', unitId: unit.id, personId: owner.id },
+        })
+      ).id,
+    /** A class A office incident logged now, its report not yet written. */
+    incident: async () =>
+      (
+        await createIncident(ctx, desk, {
+          projectId: project.id,
+          class: 'A',
+          place: '服务中心前台',
+          people: '业主 1 人',
+          description: `业主情绪激动 ${next()}`,
+        })
+      ).id,
+    /** An office incident whose report has been submitted. */
+    reportedIncident: async () => {
+      const id = (await make.incident?.()) as string;
+      return (await submitReport(ctx, desk, id, { version: 1, report: '已安抚业主并答复' })).id;
+    },
+    /** An open lift entrapment in the kit's project. */
+    emergency: async () => {
+      const e = await createEmergency(ctx, desk, {
+        projectId: project.id,
+        type: 'lift',
+        place: '3 栋 1 单元电梯',
+        summary: `电梯困人 ${next()}`,
+      });
+      return e.id;
     },
     /** An answered incoming call logged by hand at the desk, a minute ago. */
     call: async (o = {}) => {

@@ -31,7 +31,8 @@ export function useCan(): (perm: Permission) => boolean {
 
 export function homePath(me: Me): string {
   if (me.role === 'resident') return '/m';
-  // Technicians work from their phones; the console stays open to them at /.
+  // Technicians and gate guards work from their phones; the console stays open to them at /.
+  if (me.role === 'gate_guard') return '/g';
   return me.role === 'technician' ? '/w' : '/';
 }
 

@@ -1,5 +1,6 @@
 import {
   AccountBookOutlined,
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -10,6 +11,7 @@ import {
   CustomerServiceOutlined,
   FileAddOutlined,
   FileTextOutlined,
+  FireOutlined,
   FormOutlined,
   HomeOutlined,
   IdcardOutlined,
@@ -20,11 +22,14 @@ import {
   PhoneOutlined,
   ProfileOutlined,
   SafetyCertificateOutlined,
+  ScanOutlined,
   SearchOutlined,
   SettingOutlined,
   TableOutlined,
   TeamOutlined,
   ToolOutlined,
+  TruckOutlined,
+  UserAddOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from './i18n';
@@ -52,6 +57,12 @@ export const STAFF_NAV: Array<NavEntry | NavGroup> = [
   { path: '/intake', label: 'nav.intake', icon: <FileAddOutlined />, perm: 'request.create' },
   { path: '/queue', label: 'nav.queue', icon: <OrderedListOutlined />, perm: 'request.read', also: ['/requests'] },
   { path: '/w', label: 'tech.nav', icon: <MobileOutlined />, perm: 'request.handle', roles: ['technician'] },
+  // The gate guard's first stop: near the top of a short menu.
+  { path: '/visitors', label: 'nav.visitors', icon: <UserAddOutlined />, perm: 'visitor.register' },
+  { path: '/incidents', label: 'nav.incidents', icon: <AlertOutlined />, perm: 'incident.manage' },
+  { path: '/emergencies', label: 'nav.emergencies', icon: <FireOutlined />, perm: 'request.read' },
+  { path: '/releases', label: 'nav.releases', icon: <TruckOutlined />, perm: 'release.manage' },
+  { path: '/g', label: 'nav.gate', icon: <ScanOutlined />, perm: 'release.check' },
   { path: '/callbacks', label: 'nav.callbacks', icon: <CustomerServiceOutlined />, perm: 'callback.record' },
   { path: '/corrective-reports', label: 'nav.correctiveReports', icon: <SafetyCertificateOutlined />, perm: 'request.read' },
   { path: '/cases', label: 'nav.cases', icon: <BookOutlined />, perm: 'request.read' },

@@ -46,6 +46,18 @@ const TechOrderPage = lazy(() => import('../mobile/technician/order-page'));
 const ResidentReportPage = lazy(() => import('../mobile/resident/report-page'));
 const ResidentRequestsPage = lazy(() => import('../mobile/resident/my-requests-page'));
 const ResidentRequestPage = lazy(() => import('../mobile/resident/request-page'));
+const ReleasesPage = lazy(() => import('../pages/frontdesk/releases-page'));
+const ReleasePage = lazy(() => import('../pages/frontdesk/release-page'));
+const ReleasePrintPage = lazy(() => import('../pages/frontdesk/release-print-page'));
+const ResidentReleasesPage = lazy(() => import('../mobile/resident/releases-page'));
+const ResidentReleaseSlip = lazy(() => import('../mobile/resident/releases-page').then((m) => ({ default: m.ResidentReleaseSlip })));
+const GateShell = lazy(() => import('../mobile/gate/gate-shell'));
+const GatePage = lazy(() => import('../mobile/gate/gate-page'));
+
+const VisitorsPage = lazy(() => import('../pages/frontdesk/visitors-page'));
+const IncidentsPage = lazy(() => import('../pages/frontdesk/incidents-page'));
+const IncidentPrintPage = lazy(() => import('../pages/frontdesk/incident-print-page'));
+const EmergenciesPage = lazy(() => import('../pages/frontdesk/emergencies-page'));
 
 const guarded = (perm: Permission, element: ReactNode) => <RequirePerm perm={perm}>{element}</RequirePerm>;
 
@@ -77,6 +89,13 @@ const staffRoutes: RouteObject[] = [
   { path: 'cases', element: guarded('request.read', <CasesPage />) },
   { path: 'corrective-reports', element: guarded('request.read', <CorrectiveReportsPage />) },
   { path: 'worklog', element: guarded('request.read', <WorklogPage />) },
+  { path: 'visitors', element: guarded('visitor.register', <VisitorsPage />) },
+  { path: 'incidents', element: guarded('incident.manage', <IncidentsPage />) },
+  { path: 'incidents/:id/print', element: guarded('incident.manage', <IncidentPrintPage />) },
+  { path: 'emergencies', element: guarded('request.read', <EmergenciesPage />) },
+  { path: 'releases', element: guarded('release.manage', <ReleasesPage />) },
+  { path: 'releases/:id', element: guarded('release.manage', <ReleasePage />) },
+  { path: 'releases/:id/print', element: guarded('release.manage', <ReleasePrintPage />) },
   { path: 'settings/categories', element: guarded('catalog.manage', <CategoriesPage />) },
   { path: 'settings/phrases', element: guarded('catalog.manage', <PhrasesPage />) },
   { path: 'settings/deadline-rules', element: guarded('config.manage', <DeadlineRulesPage />) },
@@ -100,6 +119,8 @@ export const router = createBrowserRouter([
       { path: 'report', element: <ResidentReportPage /> },
       { path: 'requests', element: <ResidentRequestsPage /> },
       { path: 'requests/:id', element: <ResidentRequestPage /> },
+      { path: 'releases', element: <ResidentReleasesPage /> },
+      { path: 'releases/:id', element: <ResidentReleaseSlip /> },
       { path: 'password', element: <PasswordPage /> },
       { path: '*', element: <Navigate to="/m" replace /> },
     ],
@@ -117,6 +138,20 @@ export const router = createBrowserRouter([
       { path: 'orders/:id', element: guarded('request.read', <TechOrderPage />) },
       { path: 'password', element: <PasswordPage /> },
       { path: '*', element: <Navigate to="/w" replace /> },
+    ],
+  },
+  {
+    // The gate guard's phone: scan, photograph or type a release slip's code and let it through once.
+    path: '/g',
+    element: (
+      <RequireAuth audience="staff">
+        <GateShell />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: guarded('release.check', <GatePage />) },
+      { path: 'password', element: <PasswordPage /> },
+      { path: '*', element: <Navigate to="/g" replace /> },
     ],
   },
   {

@@ -247,6 +247,8 @@ export interface RequestTable {
   requester_person_id: string | null;
   requester_name: string;
   requester_phone: string;
+  /** The phone's last four digits ('' without a phone): the counter's look-up by phone tail. */
+  phone_last4: string;
   unit_id: string | null;
   location: string;
   content: string;
@@ -607,6 +609,247 @@ export interface CallbackTable {
   version: number;
 }
 
+export interface IdCopyTable {
+  id: string;
+  person_id: string;
+  project_id: string;
+  side: string;
+  /** Path under `$DATA_DIR/id-copies`, a folder no route serves. */
+  file_name: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: number;
+  note: string;
+}
+
+/** A goods release application and, once approved, its slip (放行条). */
+export interface ReleaseTable {
+  id: string;
+  project_id: string;
+  unit_id: string;
+  number: string;
+  /** 'pending' | 'verified' | 'approved' | 'refused' | 'used' */
+  status: string;
+  is_open: number;
+  /** 'identity' | 'letter' | 'owner_call' | 'company_call' */
+  path: string;
+  channel: string;
+  applicant_name: string;
+  applicant_phone: string;
+  /** 'owner' | 'decoration_lead' | 'tenant' | 'other' | 'staff' */
+  standing: string;
+  company: string;
+  applicant_person_id: string | null;
+  letter_file_id: string | null;
+  plate: string;
+  valid_from: number;
+  valid_until: number;
+  reason: string;
+  code: string;
+  refusal_reason: string;
+  verified_at: number | null;
+  verified_by: string | null;
+  decided_at: number | null;
+  decided_by: string | null;
+  used_at: number | null;
+  used_by: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface ReleaseItemTable {
+  release_id: string;
+  n: number;
+  name: string;
+  quantity: number;
+  unit: string;
+}
+
+export interface ReleaseEventTable {
+  release_id: string;
+  n: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  answer: string | null;
+  contact_name: string;
+  contact_number: string;
+  contacted_at: number | null;
+  note: string;
+}
+
+export interface ReleaseCheckTable {
+  id: string;
+  code: string;
+  release_id: string | null;
+  kind: string;
+  valid: number;
+  result: string;
+  checked_by: string;
+  checked_at: number;
+}
+
+/** Who a visitor comes to see (front desk). */
+interface VisitHost {
+  /** 'unit' | 'staff' | 'department' | 'other' */
+  host_kind: string;
+  host_unit_id: string | null;
+  host_person_id: string | null;
+  host_staff_id: string | null;
+  host_department_id: string | null;
+  /** As written on the register at the time. */
+  host_label: string;
+}
+
+/** 预约: a visit registered ahead (R-FD-1). */
+export interface VisitorAppointmentTable extends VisitHost {
+  id: string;
+  project_id: string;
+  name: string;
+  phone: string;
+  phone_last4: string;
+  party_size: number;
+  purpose: string;
+  plate: string;
+  expected_at: number;
+  /** 'expected' | 'arrived' | 'cancelled' */
+  status: string;
+  visit_id: string | null;
+  arrived_at: number | null;
+  cancel_reason: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+/** 来访登记: one visit; only the last four characters of the ID are stored (R-FD-1). */
+export interface VisitTable extends VisitHost {
+  id: string;
+  project_id: string;
+  /** FK-YYMM-NNNN, the pass stub number. */
+  number: string;
+  badge: string;
+  name: string;
+  phone: string;
+  phone_last4: string;
+  id_type: string;
+  id_last4: string;
+  purpose: string;
+  party_size: number;
+  plate: string;
+  appointment_id: string | null;
+  in_at: number;
+  out_at: number | null;
+  registered_by: string | null;
+  signed_out_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+/** 办公区域突发事件 (R-FD-3). */
+export interface IncidentTable {
+  id: string;
+  project_id: string;
+  number: string;
+  /** 'A' | 'B' | 'C' */
+  class: string;
+  occurred_at: number;
+  place: string;
+  people: string;
+  description: string;
+  /** JSON text: [{userId, name, as}] */
+  notified: string;
+  step_count: number;
+  report_due_at: number;
+  report_text: string;
+  report_submitted_at: number | null;
+  report_submitted_by: string | null;
+  overdue_check_at: number | null;
+  overdue_notified_at: number | null;
+  is_case: number;
+  case_summary: string;
+  case_marked_at: number | null;
+  case_marked_by: string | null;
+  reported_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+/** An appended handling step of an incident or an emergency; a correction points at the step it corrects. */
+export interface IncidentStepTable {
+  incident_id: string;
+  n: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  text: string;
+  corrects_n: number | null;
+}
+
+export interface IncidentCaseTermTable {
+  term: string;
+  incident_id: string;
+}
+
+/** 停水停电、电梯困人、火灾、恶劣天气 in the estate (R-FD-4). */
+export interface EmergencyTable {
+  id: string;
+  project_id: string;
+  number: string;
+  type: string;
+  started_at: number;
+  place: string;
+  summary: string;
+  /** 'open' | 'closed' */
+  status: string;
+  /** JSON text: [{userId, name, as}] */
+  notified: string;
+  step_count: number;
+  cause: string;
+  handling: string;
+  losses: string;
+  follow_up: string;
+  closed_at: number | null;
+  closed_by: string | null;
+  reported_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface EmergencyStepTable {
+  emergency_id: string;
+  n: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  text: string;
+  corrects_n: number | null;
+}
+
+export interface EmergencyNoticeTable {
+  id: string;
+  emergency_id: string;
+  project_id: string;
+  text: string;
+  recipients: number;
+  published_by: string | null;
+  published_by_name: string;
+  published_at: number;
+}
+
 export interface DB {
   companies: CompanyTable;
   projects: ProjectTable;
@@ -648,4 +891,17 @@ export interface DB {
   complaint_help: ComplaintHelpTable;
   complaint_cases: ComplaintCaseTable;
   complaint_case_terms: ComplaintCaseTermTable;
+  visitor_appointments: VisitorAppointmentTable;
+  visits: VisitTable;
+  incidents: IncidentTable;
+  incident_steps: IncidentStepTable;
+  incident_case_terms: IncidentCaseTermTable;
+  emergencies: EmergencyTable;
+  emergency_steps: EmergencyStepTable;
+  emergency_notices: EmergencyNoticeTable;
+  id_copies: IdCopyTable;
+  releases: ReleaseTable;
+  release_items: ReleaseItemTable;
+  release_events: ReleaseEventTable;
+  release_checks: ReleaseCheckTable;
 }

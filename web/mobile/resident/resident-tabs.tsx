@@ -1,8 +1,8 @@
-import { HomeOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { HomeOutlined, QrcodeOutlined, ToolOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { NavLink } from 'react-router';
 import { useT } from '../../app/i18n';
 
-/** The resident's three places: the units, a new repair, and what was reported before. */
+/** The resident's places: the units, a new repair, what was reported before, and goods release slips. */
 export function ResidentTabs() {
   const t = useT();
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'ra-tab active' : 'ra-tab');
@@ -19,6 +19,10 @@ export function ResidentTabs() {
       <NavLink to="/m/requests" className={cls} data-testid="tab-requests">
         <UnorderedListOutlined />
         <span>{t('residentApp.nav.requests')}</span>
+      </NavLink>
+      <NavLink to="/m/releases" className={cls} data-testid="tab-releases">
+        <QrcodeOutlined />
+        <span>{t('nav.residentReleases')}</span>
       </NavLink>
     </nav>
   );

@@ -14,6 +14,7 @@ import { keys } from '../../app/data';
 import { errorText, useErrorReporter } from '../../app/forms';
 import { useT } from '../../app/i18n';
 import type { IdType, Person, PersonUnit } from '../../app/types';
+import { IdCopies } from './id-copies';
 import { AddOccupancyModal } from './occupancy-dialogs';
 import { PersonFields } from './person-fields';
 
@@ -162,6 +163,7 @@ export default function PersonPage() {
               { title: t('field.project'), dataIndex: 'projectName' },
             ]}
           />
+          <IdCopies person={p} />
         </Col>
         <Col xs={24} xl={8}>
           <HistoryTimeline queryKey={keys.personHistory(id)} path={`/api/people/${id}/history`} />

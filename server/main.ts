@@ -10,6 +10,7 @@ import { isRole, ROLE_CODES } from './platform/access/roles.ts';
 import { verifyAudit } from './platform/audit/audit.ts';
 import { backupSqlite, restoreSqlite } from './platform/backup.ts';
 import { type AppContext, createContext } from './platform/context.ts';
+import { startCheckpointer } from './platform/db/checkpointer.ts';
 import { isPostgresUrl, openDb } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { AppError } from './platform/http/errors.ts';
@@ -19,6 +20,8 @@ const USAGE = `用法 Usage: wuye <命令>
   serve                       启动服务（首次启动自动创建演示数据）
   migrate                     执行数据库迁移（可重复执行）
   seed --demo                 在空数据库中创建演示数据
+  seed --scale N              在空数据库中生成大规模数据：演示数据之上，每约 5000 件一个项目，
+                              N 件近 12 个月的各类事项（历史、时限、回访、检索索引），显示进度
   user add --username U --password P --role ROLE [--projects CODE,…] [--name 姓名]
                               创建登录账号（不带 --projects = 全部项目）
   audit verify                校验审计哈希链与各事项历史链（完整返回 0，否则非 0 并指出第一条问题记录）
@@ -52,10 +55,12 @@ async function serve(cfg: Config) {
   }
   const app = await buildApp({ ctx, logger: { level: process.env.LOG_LEVEL || 'info' }, webDir: cfg.webDir });
   await ctx.live.start();
+  const stopCheckpoints = ctx.handle.sqlite ? startCheckpointer(ctx.handle.sqlite, cfg.databaseUrl) : async () => {};
   const stopJobs = startJobs(ctx, defaultJobs(cfg), (msg, err) => app.log.error({ err }, msg));
   const close = async () => {
     await stopJobs();
     await app.close();
+    await stopCheckpoints();
     await ctx.live.stop();
     await ctx.handle.close();
     process.exit(0);
@@ -78,6 +83,27 @@ async function main(argv: string[]) {
       return ctx.handle.close();
     }
     case 'seed': {
+      const { values } = parseArgs({
+        args: [sub, ...rest].filter((a) => a !== undefined),
+        options: { demo: { type: 'boolean' }, scale: { type: 'string' } },
+      });
+      if (values.scale !== undefined) {
+        const n = Number(values.scale.replace(/_/g, ''));
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('--scale 须为正整数，如 --scale 1000000');
+        const ctx = await openContext(cfg);
+        try {
+          // Loaded only here: the generator lives with the benchmarks and is not part of the server.
+          const { generateScale } = await import('../bench/generate.ts');
+          const r = await generateScale(ctx, { requests: n, progress: process.stderr.isTTY || process.env.WUYE_PROGRESS === '1' });
+          console.log(
+            `已生成：${r.projects} 个项目、${r.units} 户、${r.people} 位住户、${r.requests} 件事项（${r.events} 条历史、${r.deadlines} 个时限，其中 ${r.runningDeadlines} 个计时中、${r.callbacks} 个回访），用时 ${(r.ms / 1000).toFixed(1)} 秒，${r.perSecond} 件/秒`,
+          );
+          printAccounts();
+        } finally {
+          await ctx.handle.close();
+        }
+        return;
+      }
       const ctx = await openContext(cfg);
       const r = await seedDemo(ctx);
       console.log(r ? `已创建演示数据：${r.units} 户、${r.people} 位住户` : '数据库已有数据，未创建演示数据');

@@ -9,6 +9,10 @@ import * as m0007 from './0007_repair_callbacks.ts';
 import * as m0008 from './0008_complaints.ts';
 import * as m0009 from './0009_complaint_closure.ts';
 import * as m0010 from './0010_complaint_escalation_cases.ts';
+import * as m0011 from './0011_visitors_incidents.ts';
+import * as m0012 from './0012_id_copies.ts';
+import * as m0013 from './0013_goods_release.ts';
+import * as m0014 from './0014_request_search.ts';
 
 /** The one migration list of both dialects, applied in key order. */
 export const migrations: Record<string, WuyeMigration> = {
@@ -22,4 +26,8 @@ export const migrations: Record<string, WuyeMigration> = {
   '0008_complaints': m0008,
   '0009_complaint_closure': m0009,
   '0010_complaint_escalation_cases': m0010,
+  '0011_visitors_incidents': m0011,
+  '0012_id_copies': m0012,
+  '0013_goods_release': m0013,
+  '0014_request_search': m0014,
 };

@@ -404,7 +404,9 @@ describeEachDb('deadlines: working time, pause, extension, warning â†’ breach â†
         expect(plan).not.toContain('USE TEMP B-TREE');
       };
       assertIndexed(planOf(query));
-      // And the statement the sweeper really sends, caught on its way to SQLite.
+      // And the statement the sweeper really sends, caught on its way to SQLite (prepared
+      // statements are kept per connection: start from none, so it is prepared in view).
+      srv.ctx.handle.clearStatements?.();
       const sent: string[] = [];
       const prepare = sqlite.prepare.bind(sqlite);
       sqlite.prepare = ((s: string) => {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { maskPhone } from '../../platform/access/mask.ts';
 import { ROLE_PERMISSIONS, type Role, STAFF_ROLES } from '../../platform/access/roles.ts';
+import { forgetSessions } from '../../platform/auth/auth.service.ts';
 import { hashPassword, passwordProblem } from '../../platform/auth/passwords.ts';
 import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer.ts';
 import { type BusinessHours, DEFAULT_BUSINESS_HOURS, parseBusinessHours } from '../../platform/calendar/calendar.ts';
@@ -643,5 +644,7 @@ export async function patchUser(ctx: AppContext, viewer: Viewer, id: string, inp
       after: { ...rest, ...(password !== undefined ? { passwordReset: true } : {}) },
     });
   });
+  // Role, projects, name or access changed: this node reads the account afresh on its next request.
+  forgetSessions(ctx, id);
   return getUser(ctx, id);
 }

@@ -61,11 +61,12 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     method: 'GET',
     url: '/api/requests',
     access: 'authenticated',
-    summary: '事项列表（新→旧，住户只看自己的） List requests',
+    summary: '事项列表与检索（新→旧，住户只看自己的）：全文 q、电话后四位 phoneTail List and search requests',
     tags: ['requests'],
     querystring: ListQuery,
     response: { 200: pageOf(RequestSummary) },
-    sample: () => ({ query: { limit: '5' } }),
+    // The search path is the one every role walks here: the plain list is covered by the list tests.
+    sample: () => ({ query: { limit: '5', q: '漏水' } }),
     handler: async (req) => listRequests(ctx, req.viewer, req.query),
   });
 

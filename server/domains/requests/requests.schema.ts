@@ -68,6 +68,20 @@ export const ListQuery = z.object({
   unitId: z.string().min(1).optional(),
   personId: z.string().min(1).optional(),
   number: z.string().trim().max(30).optional().describe('事项编号，如 TS-2611-0042'),
+  q: z
+    .string()
+    .trim()
+    .min(1, '请输入要查找的文字')
+    .max(50)
+    .optional()
+    .describe(
+      '全文检索：内容、地点、联系人中的文字，新→旧（中文按连续的字匹配，如 漏水、卫生间漏水；空格分开的几段须都出现）；事项编号则按编号查找',
+    ),
+  phoneTail: z
+    .string()
+    .regex(/^\d{4}$/, '须为 4 位数字')
+    .optional()
+    .describe('联系电话后四位'),
 });
 
 export const QueueQuery = z.object({

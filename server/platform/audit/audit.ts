@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Runner } from '../db/fast.ts';
 import type { Db, Dialect, Tx } from '../db/index.ts';
 import { newId } from '../ids.ts';
 
@@ -87,6 +88,68 @@ export async function appendAudit(tx: Tx, dialect: Dialect, actor: Actor, input:
     .execute();
   await tx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
   return { seq: row.seq, id: row.id, hash };
+}
+
+const AUDIT_INSERT =
+  'insert into audit_events (seq, id, at, actor_id, actor_name, ip, action, entity, entity_id, before_json, after_json, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** The audit chain's head, locked for the rest of the transaction (PostgreSQL; SQLite transactions are serialised). */
+export const AUDIT_HEAD_SELECT = {
+  sqlite: 'select seq, hash from audit_head where id = 1',
+  postgres: 'select seq, hash from audit_head where id = 1 for update',
+} as const;
+
+/**
+ * The statements that append one event after the given head: for callers that read the head
+ * themselves, together with other rows, and write everything in one go.
+ */
+export function auditAppend(head: { seq: number; hash: string }, actor: Actor, input: AuditInput, at: number) {
+  const row: HashedFields = {
+    seq: Number(head.seq) + 1,
+    id: newId(at),
+    at,
+    actor_id: actor.userId,
+    actor_name: actor.name,
+    ip: actor.ip,
+    action: input.action,
+    entity: input.entity,
+    entity_id: input.entityId,
+    before_json: jsonOrNull(input.before),
+    after_json: jsonOrNull(input.after),
+    prev_hash: head.hash,
+  };
+  const hash = eventHash(row);
+  const writes: [string, unknown[]][] = [
+    [
+      AUDIT_INSERT,
+      [
+        row.seq,
+        row.id,
+        row.at,
+        row.actor_id,
+        row.actor_name,
+        row.ip,
+        row.action,
+        row.entity,
+        row.entity_id,
+        row.before_json,
+        row.after_json,
+        row.prev_hash,
+        hash,
+      ],
+    ],
+    ['update audit_head set seq = ?, hash = ? where id = 1', [row.seq, hash]],
+  ];
+  return { seq: row.seq, id: row.id, hash, writes };
+}
+
+/** `appendAudit` through fixed SQL, for the paths that run on every request (the intake). */
+export async function appendAuditWith(r: Runner, actor: Actor, input: AuditInput, at: number) {
+  const head = await r.get<{ seq: number; hash: string }>(AUDIT_HEAD_SELECT[r.dialect]);
+  if (!head) throw new Error('audit head missing');
+  const a = auditAppend(head, actor, input, at);
+  await r.batch(a.writes);
+  return { seq: a.seq, id: a.id, hash: a.hash };
 }
 
 export interface VerifyResult {

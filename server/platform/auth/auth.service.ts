@@ -87,9 +87,47 @@ export async function login(ctx: AppContext, username: string, password: string,
   return { token, csrfToken, viewer, expiresAt };
 }
 
-/** Resolves a cookie token to the signed-in user, or null when absent, expired or disabled. */
-export async function sessionViewer(ctx: AppContext, token: string | undefined, ip: string): Promise<Viewer | null> {
-  if (!token) return null;
+/**
+ * How long a node trusts a session row it has read. Every request used to read the session
+ * and the user's projects; now a node reads them once per this interval and session. Logout,
+ * a password change and account changes drop the entries on the node that makes them at once;
+ * on other nodes they take effect within this bound. Expiry is checked on every request.
+ */
+export const SESSION_CACHE_MS = 2000;
+const SESSION_CACHE_MAX = 10_000;
+
+interface SessionEntry {
+  userId: string;
+  username: string;
+  name: string;
+  role: Role;
+  projectIds: string[] | null;
+  personId: string | null;
+  staffId: string | null;
+  csrfToken: string;
+  expiresAt: number;
+  /** Real time of the read (not the injectable clock, which tests may hold still). */
+  readAt: number;
+}
+
+// One cache per database context: tests run many databases in one process.
+const sessionCaches = new WeakMap<AppContext, Map<string, SessionEntry>>();
+function cacheOf(ctx: AppContext): Map<string, SessionEntry> {
+  let c = sessionCaches.get(ctx);
+  if (!c) {
+    c = new Map();
+    sessionCaches.set(ctx, c);
+  }
+  return c;
+}
+
+/** Forgets what this node has cached of one user's sessions (after logout or an account change). */
+export function forgetSessions(ctx: AppContext, userId: string): void {
+  const c = cacheOf(ctx);
+  for (const [k, v] of c) if (v.userId === userId) c.delete(k);
+}
+
+async function readSession(ctx: AppContext, id: string): Promise<SessionEntry | null> {
   const row = await ctx.db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -105,9 +143,9 @@ export async function sessionViewer(ctx: AppContext, token: string | undefined, 
       'sessions.csrf_token',
       'sessions.expires_at',
     ])
-    .where('sessions.id', '=', sha256(token))
+    .where('sessions.id', '=', id)
     .executeTakeFirst();
-  if (!row || !row.active || row.expires_at <= ctx.clock.now() || !isRole(row.role)) return null;
+  if (!row?.active || !isRole(row.role)) return null;
   let projectIds: string[] | null = null;
   if (!row.all_projects) {
     const rows = await ctx.db.selectFrom('user_projects').select('project_id').where('user_id', '=', row.userId).execute();
@@ -121,12 +159,43 @@ export async function sessionViewer(ctx: AppContext, token: string | undefined, 
     projectIds,
     personId: row.person_id,
     staffId: row.staff_id,
-    ip,
     csrfToken: row.csrf_token,
+    expiresAt: row.expires_at,
+    readAt: Date.now(),
+  };
+}
+
+/** Resolves a cookie token to the signed-in user, or null when absent, expired or disabled. */
+export async function sessionViewer(ctx: AppContext, token: string | undefined, ip: string): Promise<Viewer | null> {
+  if (!token) return null;
+  const id = sha256(token);
+  const cache = cacheOf(ctx);
+  let s = cache.get(id);
+  if (!s || Date.now() - s.readAt > SESSION_CACHE_MS) {
+    cache.delete(id);
+    const read = await readSession(ctx, id);
+    if (!read) return null;
+    s = read;
+    if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(id, s);
+  }
+  if (s.expiresAt <= ctx.clock.now()) return null;
+  return {
+    userId: s.userId,
+    username: s.username,
+    name: s.name,
+    role: s.role,
+    // A copy: a service that edits the viewer must not edit the cached entry.
+    projectIds: s.projectIds ? [...s.projectIds] : null,
+    personId: s.personId,
+    staffId: s.staffId,
+    ip,
+    csrfToken: s.csrfToken,
   };
 }
 
 export async function logout(ctx: AppContext, viewer: Viewer, token: string): Promise<void> {
+  cacheOf(ctx).delete(sha256(token));
   await ctx.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('sessions').where('id', '=', sha256(token)).execute();
     await appendAudit(
@@ -159,4 +228,5 @@ export async function changePassword(
     await tx.deleteFrom('sessions').where('user_id', '=', viewer.userId).where('id', '!=', sha256(token)).execute();
     await appendAudit(tx, ctx.dialect, actorOf(viewer), { action: 'auth.password_changed', entity: 'user', entityId: viewer.userId }, now);
   });
+  forgetSessions(ctx, viewer.userId);
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { calendarConfig } from '../calendar/calendar.service.ts';
 import { addWorkingDays, addWorkingMs, workingMsBetween } from '../calendar/calendar.ts';
+import { allColumns } from '../db/fast.ts';
 import type { Db, Tx } from '../db/index.ts';
 import type { DeadlineTable } from '../db/types.ts';
 import { ruleViolated } from '../http/errors.ts';
@@ -54,6 +55,13 @@ export interface StartDeadline {
 }
 
 export async function startDeadline(tx: Tx, input: StartDeadline, now: number): Promise<Deadline> {
+  const row = await planDeadline(tx, input, now);
+  await tx.insertInto('deadlines').values(row).execute();
+  return row;
+}
+
+/** The row a deadline starts as, for callers that write it themselves (the intake writes them with its other rows). */
+export async function planDeadline(tx: Tx, input: StartDeadline, now: number): Promise<Deadline> {
   const due = input.dueAt ?? (await dueFrom(tx, input.projectId, input.rule.basis, now, input.rule));
   const row: Deadline = {
     id: newId(now),
@@ -81,8 +89,38 @@ export async function startDeadline(tx: Tx, input: StartDeadline, now: number): 
     version: 1,
   };
   row.next_check_at = nextCheck(row);
-  await tx.insertInto('deadlines').values(row).execute();
   return row;
+}
+
+/** Every column of the deadlines table, in the order `deadlineValues` gives them. */
+export const DEADLINE_COLUMNS = allColumns<Deadline>()([
+  'id',
+  'request_id',
+  'project_id',
+  'kind',
+  'basis',
+  'status',
+  'started_at',
+  'due_at',
+  'warn_lead_ms',
+  'escalate_after_ms',
+  'next_check_at',
+  'warned_at',
+  'breached_at',
+  'escalated_at',
+  'met_at',
+  'paused_at',
+  'paused_ms',
+  'remaining_ms',
+  'pause_reason',
+  'extensions',
+  'responsible_id',
+  'created_at',
+  'version',
+]);
+
+export function deadlineValues(d: Deadline): unknown[] {
+  return DEADLINE_COLUMNS.map((c) => d[c]);
 }
 
 export function openDeadlines(tx: Tx, requestId: string) {
@@ -100,12 +138,20 @@ function lateBreach(d: Deadline, now: number): number | null {
 }
 
 export async function meetDeadlines(tx: Tx, requestId: string, kinds: string[], now: number): Promise<Deadline[]> {
-  return meetOpen(tx, (await openDeadlines(tx, requestId)).filter((d) => kinds.includes(d.kind)), now);
+  return meetOpen(
+    tx,
+    (await openDeadlines(tx, requestId)).filter((d) => kinds.includes(d.kind)),
+    now,
+  );
 }
 
 /** Meets one promise of a request where several of a kind may run at once (help asked of two departments). */
 export async function meetDeadlineById(tx: Tx, requestId: string, id: string, now: number): Promise<Deadline[]> {
-  return meetOpen(tx, (await openDeadlines(tx, requestId)).filter((d) => d.id === id), now);
+  return meetOpen(
+    tx,
+    (await openDeadlines(tx, requestId)).filter((d) => d.id === id),
+    now,
+  );
 }
 
 async function meetOpen(tx: Tx, open: Deadline[], now: number): Promise<Deadline[]> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureWebBuilt, launchBrowser, screenshotPath, sent, signIn } from '../helpers/browser.ts';
+import { desktopPage, ensureWebBuilt, launchBrowser, phonePage, screenshotPath, sent, signIn } from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -68,22 +68,8 @@ describeEachDb('goods release journey in the browser', (dialect) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const phone = async () => {
-    const c = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    contexts.push(c);
-    return c.newPage();
-  };
-  const desktop = async () => {
-    const c = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(c);
-    return c.newPage();
-  };
+  const phone = () => phonePage(browser, contexts);
+  const desktop = () => desktopPage(browser, contexts);
 
   it('resident applies without a letter → desk records the owner’s consent by phone and approves → guard accepts the slip once, refuses it the second time', async () => {
     // 1. The resident, on the phone: movers will carry a fridge and boxes out today.

@@ -5,7 +5,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { drawWeeklyCallbacks } from '../../server/domains/repairs/callbacks.service.ts';
-import { checkAgain, chooseOption, ensureWebBuilt, launchBrowser, pickTime, screenshotPath, sent, signIn } from '../helpers/browser.ts';
+import {
+  checkAgain,
+  chooseOption,
+  desktopPage,
+  ensureWebBuilt,
+  launchBrowser,
+  phonePage,
+  pickTime,
+  screenshotPath,
+  sent,
+  signIn,
+} from '../helpers/browser.ts';
 import { describeEachDb } from '../helpers/db.ts';
 import { Client, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -76,22 +87,8 @@ describeEachDb('repair journey in the browser', (dialect) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const phone = async () => {
-    const c = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    contexts.push(c);
-    return c.newPage();
-  };
-  const desktop = async () => {
-    const c = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(c);
-    return c.newPage();
-  };
+  const phone = () => phonePage(browser, contexts);
+  const desktop = () => desktopPage(browser, contexts);
 
   it('resident reports a leak with a photo → desk dispatches → technician completes, resident signs → callback recorded → summary counts it', async () => {
     // 1. The resident, on the phone page.

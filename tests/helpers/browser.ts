@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -109,4 +109,24 @@ export async function checkAgain(control: Locator) {
     await control.page().waitForTimeout(200 * (attempt + 1));
   }
   throw new Error('the control did not take the click');
+}
+
+/** A phone's browser (390 × 844, touch) in China's locale and time zone; its context is kept for closing. */
+export async function phonePage(browser: Browser, contexts: BrowserContext[]): Promise<Page> {
+  const c = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  contexts.push(c);
+  return c.newPage();
+}
+
+/** A desk's browser (1366 × 900) in China's locale and time zone; its context is kept for closing. */
+export async function desktopPage(browser: Browser, contexts: BrowserContext[]): Promise<Page> {
+  const c = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(c);
+  return c.newPage();
 }

@@ -21,6 +21,7 @@ import {
 } from './emergencies.schema.ts';
 import type { StepCreateInput } from './incidents.schema.ts';
 import { departmentByCode, departmentUsers, type Notified, projectResidentUsers, projectUsersByRole, RecipientList } from './recipients.ts';
+import { appendStep, checkCorrects, presentStep } from './steps.ts';
 
 export const EMERGENCY_PREFIX = 'YJ';
 export const PLANS_SETTING = 'emergency.plans';
@@ -142,7 +143,7 @@ export async function getEmergency(ctx: AppContext, viewer: Viewer, id: string) 
   return {
     ...fieldsOf(r),
     notified: JSON.parse(r.notified) as Notified[],
-    steps: steps.map((s) => ({ n: s.n, at: s.at, actorName: s.actor_name, text: s.text, correctsN: s.corrects_n })),
+    steps: steps.map(presentStep),
     notices: notices.map((n) => ({
       id: n.id,
       text: n.text,
@@ -299,7 +300,7 @@ async function openEmergency(ctx: AppContext, viewer: Viewer, id: string) {
 /** Progress as it happens, appended; the counter moves in one UPDATE that also refuses a closed record. */
 export async function addEmergencyStep(ctx: AppContext, viewer: Viewer, id: string, input: StepCreateInput) {
   const r = await openEmergency(ctx, viewer, id);
-  if (input.correctsN !== undefined && input.correctsN > r.step_count) throw fieldError('correctsN', `没有第 ${input.correctsN} 条记录`);
+  checkCorrects(input, r.step_count);
   await write(ctx, actorOf(viewer), async (tx, audit, now) => {
     const next = await tx
       .updateTable('emergencies')
@@ -309,22 +310,7 @@ export async function addEmergencyStep(ctx: AppContext, viewer: Viewer, id: stri
       .returning('step_count')
       .executeTakeFirst();
     if (!next) throw ruleViolated('该突发事件已结案，记录只读', 'emergency_closed');
-    const step = {
-      emergency_id: id,
-      n: next.step_count,
-      at: now,
-      actor_id: viewer.userId,
-      actor_name: viewer.name,
-      text: input.text,
-      corrects_n: input.correctsN ?? null,
-    };
-    await tx.insertInto('emergency_steps').values(step).execute();
-    await audit({
-      action: 'emergency.step_added',
-      entity: 'emergency',
-      entityId: id,
-      after: { n: step.n, text: step.text, correctsN: step.corrects_n },
-    });
+    await appendStep(tx, audit, viewer, now, 'emergency', id, next.step_count, input);
   });
   return getEmergency(ctx, viewer, id);
 }

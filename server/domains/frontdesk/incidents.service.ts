@@ -22,6 +22,7 @@ import {
   type StepCreateInput,
 } from './incidents.schema.ts';
 import { departmentByCode, departmentUsers, type Notified, projectUsersByRole, RecipientList } from './recipients.ts';
+import { appendStep, checkCorrects, presentStep } from './steps.ts';
 
 export const INCIDENT_PREFIX = 'SJ';
 /** "在两个工作日内填报《突发事件处理记录表》" — a setting per company or project. */
@@ -130,7 +131,7 @@ export async function getIncident(ctx: AppContext, viewer: Viewer, id: string) {
   return {
     ...summary,
     notified: JSON.parse(r.notified) as Notified[],
-    steps: steps.map((s) => ({ n: s.n, at: s.at, actorName: s.actor_name, text: s.text, correctsN: s.corrects_n })),
+    steps: steps.map(presentStep),
     report: r.report_text,
     reportSubmittedByName: r.report_submitted_by ? (names.get(r.report_submitted_by) ?? null) : null,
     overdueNotifiedAt: r.overdue_notified_at,
@@ -256,7 +257,7 @@ export async function createIncident(ctx: AppContext, viewer: Viewer, input: Inc
 export async function addIncidentStep(ctx: AppContext, viewer: Viewer, id: string, input: StepCreateInput) {
   const r = await visibleIncident(ctx, viewer, id);
   if (r.report_submitted_at !== null) throw ruleViolated('处理记录表已提交，本事件的记录已归档', 'incident_reported');
-  if (input.correctsN !== undefined && input.correctsN > r.step_count) throw fieldError('correctsN', `没有第 ${input.correctsN} 条记录`);
+  checkCorrects(input, r.step_count);
   await write(ctx, actorOf(viewer), async (tx, audit, now) => {
     const next = await tx
       .updateTable('incidents')
@@ -266,22 +267,7 @@ export async function addIncidentStep(ctx: AppContext, viewer: Viewer, id: strin
       .returning('step_count')
       .executeTakeFirst();
     if (!next) throw ruleViolated('处理记录表已提交，本事件的记录已归档', 'incident_reported');
-    const step = {
-      incident_id: id,
-      n: next.step_count,
-      at: now,
-      actor_id: viewer.userId,
-      actor_name: viewer.name,
-      text: input.text,
-      corrects_n: input.correctsN ?? null,
-    };
-    await tx.insertInto('incident_steps').values(step).execute();
-    await audit({
-      action: 'incident.step_added',
-      entity: 'incident',
-      entityId: id,
-      after: { n: step.n, text: step.text, correctsN: step.corrects_n },
-    });
+    await appendStep(tx, audit, viewer, now, 'incident', id, next.step_count, input);
   });
   return getIncident(ctx, viewer, id);
 }

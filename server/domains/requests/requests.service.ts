@@ -1,13 +1,21 @@
-import type { Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { maskPhone } from '../../platform/access/mask.ts';
 import { type Permission, roleCan } from '../../platform/access/roles.ts';
-import { type Actor, AUDIT_HEAD_SELECT, appendAudit, appendAuditWith, auditAppend, SYSTEM_ACTOR } from '../../platform/audit/audit.ts';
+import {
+  type Actor,
+  AUDIT_HEAD_SELECT,
+  type AuditInput,
+  appendAudit,
+  appendAuditWith,
+  auditAppend,
+  SYSTEM_ACTOR,
+} from '../../platform/audit/audit.ts';
 import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer.ts';
 import { toLocalDate } from '../../platform/calendar/calendar.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { allColumns, insertText, type Runner, txRunner } from '../../platform/db/fast.ts';
-import { beforeCommit, groupTransaction } from '../../platform/db/group-commit.ts';
+import { allColumns, insertText, mergeInserts, pgText, type Runner, runCombined, txRunner, withReader } from '../../platform/db/fast.ts';
+import { batched, beforeCommit, groupTransaction } from '../../platform/db/group-commit.ts';
 import type { Db, Dialect, Tx } from '../../platform/db/index.ts';
 import type { DB, RequestEventTable, RequestTable } from '../../platform/db/types.ts';
 import {
@@ -28,6 +36,7 @@ import {
   resumeDeadlines,
   type SweepStage,
   stageAt,
+  stagedRow,
   startDeadline,
 } from '../../platform/deadlines/deadlines.ts';
 import { attachToRequest, requestPhotos } from '../../platform/files/files.ts';
@@ -35,12 +44,12 @@ import { decodeCursor, encodeCursor, keysetAfter } from '../../platform/http/com
 import { AppError, badRequest, conflict, fieldError, forbidden, notFound, ruleViolated } from '../../platform/http/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { LiveEvent } from '../../platform/live/live.ts';
-import { notify } from '../../platform/notify/notify.ts';
+import { type NotifyInput, notify, notifyMany } from '../../platform/notify/notify.ts';
 import { getSetting } from '../../platform/settings/settings.ts';
 import { escalate, helpOfRequest, intakeEscalation } from './complaint-steps.ts';
 import { nextNumber, period } from './numbers.ts';
 import { appendRequestEvent, type RequestEventInput, requestEventHash } from './request-events.ts';
-import { indexRequest, queryParts, searchInsert, searchPage, textMatches } from './request-search.ts';
+import { indexRequest, queryParts, type SearchDoc, searchInsert, searchPage, searchRow, textMatches } from './request-search.ts';
 import type { RequestCreateInput } from './requests.schema.ts';
 import {
   DEADLINE_LABEL,
@@ -845,75 +854,67 @@ async function rulesJson(r: Runner, projectId: string) {
   };
 }
 
-/**
- * Writes a new request, validated by the caller, inside the caller's transaction: the
- * register row, its detail row, deadlines, photos, the first history event, the search
- * index and the audit event. The rows are written through fixed SQL (this runs on every
- * intake), the rare extras (escalation, urgent notices, photos) through the services.
- */
-export async function insertRequest(
-  ctx: AppContext,
-  tx: Tx,
-  actor: Actor,
-  createdBy: string | null,
-  live: LiveEvent[],
-  now: number,
-  n: NewRequest,
-): Promise<RequestRow> {
-  return (await writeRequest(ctx, tx, actor, createdBy, live, now, n)).row;
+/** An intake worked out up to its number: everything that does not depend on the number or the audit head. */
+export interface IntakePlan {
+  n: NewRequest;
+  actor: Actor;
+  createdBy: string | null;
+  now: number;
+  id: string;
+  status: string;
+  department: { id: string; name: string } | null;
+  grade: string | null;
+  escalation: ReturnType<typeof intakeEscalation> | null;
+  /** No escalation, no urgent notices, no photos: all its rows, the audit event included, go in one batch. */
+  simple: boolean;
+  /** The number counter: project, prefix, period. */
+  counter: [string, string, string];
+  deadlines: Deadline[];
 }
 
-async function writeRequest(
-  ctx: AppContext,
-  tx: Tx,
-  actor: Actor,
-  createdBy: string | null,
-  live: LiveEvent[],
-  now: number,
-  n: NewRequest,
-): Promise<Inserted> {
-  const r = txRunner(ctx, tx);
+async function planIntake(r: Runner, db: Db | Tx, actor: Actor, createdBy: string | null, now: number, n: NewRequest): Promise<IntakePlan> {
   const rules = rulesFrom(n.known?.rulesJson ?? (await rulesJson(r, n.projectId)));
   const init = initialOf(n.kind, n);
-  const status = n.status ?? init.status;
   let department: { id: string; name: string } | null = null;
   if (n.departmentId) department = { id: n.departmentId, name: '' };
   else if (n.known) department = n.known.department;
   else department = (await r.get<{ id: string; name: string }>(DEPARTMENT_BY_CODE, [n.projectId, DEFAULT_DEPARTMENT[n.kind]])) ?? null;
-  const departmentId = department?.id ?? null;
   const grade = n.kind === 'complaint' ? (n.complaint?.grade ?? 'general') : null;
   // R-CP-10: compensation, or a complaint about the project manager, goes to company leadership at once.
   const escalation = n.kind === 'complaint' && n.complaint ? intakeEscalation(n.complaint) : null;
-  // The common intake writes all its rows, the audit event included, in one statement after
-  // taking its number and the audit head together: on PostgreSQL the two row locks that
-  // serialise intakes are then held for two round trips instead of five. Escalation, urgent
-  // notices and photos go through their services, so those intakes append the audit event last.
-  const simple = !escalation && grade !== 'urgent' && n.photoIds.length === 0;
-  const counter = [n.projectId, KIND_PREFIX[n.kind], period(now)];
-  let last: number;
-  let head: { seq: number; hash: string } | undefined;
-  if (simple && r.dialect === 'postgres') {
-    const got = await r.get<{ last: number; seq: number; hash: string }>(NUMBER_AND_HEAD, counter);
-    last = Number(got?.last);
-    head = got && { seq: Number(got.seq), hash: got.hash };
-  } else {
-    last = Number((await r.get<{ last: number }>(COUNTER_UPSERT, counter))?.last);
-    if (simple) head = await r.get<{ seq: number; hash: string }>(AUDIT_HEAD_SELECT.sqlite);
-  }
-  const number = `${KIND_PREFIX[n.kind]}-${period(now)}-${String(last).padStart(4, '0')}`;
-  const open = stateOf(n.kind, status).open;
   const id = newId(now);
-
   const deadlines: Deadline[] = [];
   for (const s of [...init.start, ...(n.extraDeadlines ?? []).map((kind) => ({ kind, dueAt: undefined }))]) {
     deadlines.push(
       await planDeadline(
-        tx,
+        db,
         { requestId: id, projectId: n.projectId, kind: s.kind, rule: rules[s.kind] as DeadlineRule, dueAt: s.dueAt },
         now,
       ),
     );
   }
+  return {
+    n,
+    actor,
+    createdBy,
+    now,
+    id,
+    status: n.status ?? init.status,
+    department,
+    grade,
+    escalation,
+    simple: !escalation && grade !== 'urgent' && n.photoIds.length === 0,
+    counter: [n.projectId, KIND_PREFIX[n.kind], period(now)],
+    deadlines,
+  };
+}
+
+/** A planned intake's rows once it has its number, and the statements that write them (the search row and audit event apart). */
+function intakeRows(p: IntakePlan, last: number) {
+  const { n, now, id, status, department } = p;
+  const number = `${KIND_PREFIX[n.kind]}-${p.counter[2]}-${String(last).padStart(4, '0')}`;
+  const open = stateOf(n.kind, status).open;
+  const departmentId = department?.id ?? null;
   const data = {
     number,
     kind: n.kind,
@@ -931,25 +932,24 @@ async function writeRequest(
     ...(n.inquiry?.promisedAt && !n.inquiry.answer ? { promisedAt: n.inquiry.promisedAt } : {}),
     ...Object.fromEntries(Object.entries(n.eventData ?? {}).filter(([, v]) => v !== undefined)),
   };
-  if (grade) Object.assign(data, { grade });
-  if (escalation) Object.assign(data, { escalation: 'leadership' });
-  const dataText = JSON.stringify(data);
+  if (p.grade) Object.assign(data, { grade: p.grade });
+  if (p.escalation) Object.assign(data, { escalation: 'leadership' });
   // The chain starts here: event 1 follows the empty hash, and the request row holds the tip.
   const eventRow: Omit<Selectable<RequestEventTable>, 'hash'> = {
     request_id: id,
     n: 1,
     at: now,
-    actor_id: actor.userId,
-    actor_name: actor.name,
+    actor_id: p.actor.userId,
+    actor_name: p.actor.name,
     type: 'created',
     from_status: null,
     to_status: status,
-    data: dataText,
+    data: JSON.stringify(data),
     corrects_n: null,
     prev_hash: '',
   };
   const event = { ...eventRow, hash: requestEventHash(eventRow) };
-  const running = deadlines.filter((d) => d.status === 'running').map((d) => d.due_at);
+  const running = p.deadlines.filter((d) => d.status === 'running').map((d) => d.due_at);
   const row: RequestRow = {
     id,
     project_id: n.projectId,
@@ -973,14 +973,13 @@ async function writeRequest(
     next_due_at: running.length ? Math.min(...running) : NO_DUE,
     event_n: 1,
     event_hash: event.hash,
-    created_by: createdBy,
+    created_by: p.createdBy,
     created_at: now,
     updated_at: now,
     closed_at: open ? null : now,
     version: 1,
   };
   const writes: [string, unknown[]][] = [[REQUEST_INSERT, REQUEST_COLUMNS.map((c) => row[c])]];
-
   let detail: Record<string, unknown> = {};
   if (hasDetail(n.kind)) {
     detail = { ...DETAIL_DEFAULTS[n.kind] };
@@ -1000,9 +999,9 @@ async function writeRequest(
     const columns = Object.keys(detail);
     writes.push([detailInsert(DETAIL_TABLE[n.kind], ['request_id', ...columns]), [id, ...columns.map((c) => detail[c])]]);
   }
-  for (const d of deadlines) writes.push([DEADLINE_INSERT, deadlineValues(d)]);
+  for (const d of p.deadlines) writes.push([DEADLINE_INSERT, deadlineValues(d)]);
   writes.push([EVENT_INSERT, EVENT_COLUMNS.map((c) => event[c])]);
-  const doc = {
+  const doc: SearchDoc = {
     requestId: id,
     projectId: row.project_id,
     createdAt: now,
@@ -1010,20 +1009,69 @@ async function writeRequest(
     location: row.location,
     requesterName: row.requester_name,
   };
+  const audit: AuditInput = { action: 'request.created', entity: 'request', entityId: row.id, after: data };
+  const inserted: Inserted = {
+    row,
+    detail,
+    deadlines: p.deadlines,
+    event,
+    departmentName: department?.name || null,
+    escalated: !!p.escalation,
+  };
+  return { inserted, writes, doc, audit };
+}
+
+/**
+ * Writes a new request, validated by the caller, inside the caller's transaction: the
+ * register row, its detail row, deadlines, photos, the first history event, the search
+ * index and the audit event. The rows are written through fixed SQL (this runs on every
+ * intake), the rare extras (escalation, urgent notices, photos) through the services.
+ */
+export async function insertRequest(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  createdBy: string | null,
+  live: LiveEvent[],
+  now: number,
+  n: NewRequest,
+): Promise<RequestRow> {
+  return (await writeRequest(ctx, tx, live, await planIntake(txRunner(ctx, tx), tx, actor, createdBy, now, n))).row;
+}
+
+async function writeRequest(ctx: AppContext, tx: Tx, live: LiveEvent[], plan: IntakePlan): Promise<Inserted> {
+  const r = txRunner(ctx, tx);
+  const { n, now, actor, simple } = plan;
+  // The common intake writes all its rows, the audit event included, in one statement after
+  // taking its number and the audit head together: on PostgreSQL the two row locks that
+  // serialise intakes are then held for two round trips instead of five. Escalation, urgent
+  // notices and photos go through their services, so those intakes append the audit event last.
+  let last: number;
+  let head: { seq: number; hash: string } | undefined;
+  if (simple && r.dialect === 'postgres') {
+    const got = await r.get<{ last: number; seq: number; hash: string }>(NUMBER_AND_HEAD, plan.counter);
+    last = Number(got?.last);
+    head = got && { seq: Number(got.seq), hash: got.hash };
+  } else {
+    last = Number((await r.get<{ last: number }>(COUNTER_UPSERT, plan.counter))?.last);
+    if (simple) head = await r.get<{ seq: number; hash: string }>(AUDIT_HEAD_SELECT.sqlite);
+  }
+  const { inserted, writes, doc, audit } = intakeRows(plan, last);
+  const { row } = inserted;
   // SQLite: after the group's savepoints (FTS5 writes its index to disk at each one).
   if (r.dialect === 'sqlite') await beforeCommit(tx, () => indexRequest(r, doc));
   else writes.push(searchInsert(doc));
-  const audit = { action: 'request.created', entity: 'request', entityId: row.id, after: data };
   if (head) writes.push(...auditAppend(head, actor, audit, now).writes);
   await r.batch(writes);
-  if (escalation) {
-    await escalate(tx, live, row, 'leadership', escalation, now);
+  if (plan.escalation) {
+    await escalate(tx, live, row, 'leadership', plan.escalation, now);
     row.next_due_at = await refreshNextDue(tx, row.id);
   }
-  await attachToRequest(tx, n.photoIds, row.id, createdBy ?? '', row.project_id);
+  await attachToRequest(tx, n.photoIds, row.id, plan.createdBy ?? '', row.project_id);
   live.push(liveOf(row, 'request.created', now));
   // R-CP-2: an urgent complaint reaches the head of the department at once, and the project's supervisors.
-  if (grade === 'urgent') {
+  if (plan.grade === 'urgent') {
+    const departmentId = row.department_id;
     const heads = departmentId
       ? (
           await tx
@@ -1049,7 +1097,7 @@ async function writeRequest(
         {
           userIds: users,
           kind: 'complaint.urgent',
-          title: `紧急投诉 ${number}：请部门负责人立即处理`,
+          title: `紧急投诉 ${row.number}：请部门负责人立即处理`,
           body: n.content,
           link: `/requests/${row.id}`,
           requestId: row.id,
@@ -1062,7 +1110,7 @@ async function writeRequest(
   }
   // Last: the audit head stays locked from here to the commit.
   if (!head) await appendAuditWith(r, actor, audit, now);
-  return { row, detail, deadlines, event, departmentName: department?.name || null, escalated: !!escalation };
+  return inserted;
 }
 
 type CheckInput = {
@@ -1098,14 +1146,6 @@ const CHECK_COLUMNS: [string, string, (i: CheckInput) => unknown[], (i: CheckInp
   ['project_rules', "select value from settings where key = 'deadline.rules' and scope = ?", (i) => [i.projectId], () => true],
 ];
 
-/**
- * PostgreSQL: the intake commits without waiting for its WAL record to reach the disk, as SQLite
- * does in WAL mode with synchronous=NORMAL. Every intake holds the audit head until it commits,
- * so with a disk flush per commit intakes went one flush at a time (~100 a second here). An
- * application crash loses nothing answered; a crash of the database machine may lose the last
- * fraction of a second. `WUYE_PG_SYNC_COMMIT=on` keeps the flush.
- */
-const ASYNC_COMMIT = process.env.WUYE_PG_SYNC_COMMIT === 'on' ? '' : ", set_config('synchronous_commit', 'off', true) as async_commit";
 const checkTexts = new Map<string, string>();
 
 /**
@@ -1119,8 +1159,6 @@ function intakeChecks(i: CheckInput, dialect: Dialect): [string, unknown[]] {
   let text = checkTexts.get(key);
   if (!text) {
     text = `select ${CHECK_COLUMNS.map(([col, q], k) => (used[k] ? `(${q}) as ${col}` : `null as ${col}`)).join(', ')}`;
-    // Scoped to the intake's transaction (set_config's third argument: local).
-    if (dialect === 'postgres') text += ASYNC_COMMIT;
     checkTexts.set(key, text);
   }
   return [text, CHECK_COLUMNS.flatMap(([, , params], k) => (used[k] ? params(i) : []))];
@@ -1194,16 +1232,12 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
   if (!inProject(viewer, input.projectId)) throw fieldError('projectId', '项目不存在');
   const actor = actorOf(viewer);
   const live: LiveEvent[] = [];
-  let written: Inserted | undefined;
-  let checked: Awaited<ReturnType<typeof checkIntake>> | undefined;
-  let path: string | null = null;
-  const now = await groupTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    const r = txRunner(ctx, tx);
-    checked = await checkIntake(r, input, now);
+  // Checks the references and works the intake out up to its number.
+  const prepare = async (r: Runner, db: Db | Tx, now: number) => {
+    const checked = await checkIntake(r, input, now);
     const { c, name, phone, unitId, personId, categoryId, departmentId, department } = checked;
-    if (categoryId) path = await categoryPathWith(r, c.category_name ?? '', c.category_parent);
-    written = await writeRequest(ctx, tx, actor, viewer.userId, live, now, {
+    const path = categoryId ? await categoryPathWith(r, c.category_name ?? '', c.category_parent) : null;
+    const plan = await planIntake(r, db, actor, viewer.userId, now, {
       projectId: input.projectId,
       kind: input.kind,
       channel: input.channel,
@@ -1225,38 +1259,63 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
       eventData: { callId: input.callId ?? null, readBackConfirmed: input.channel === 'portal' ? undefined : true },
       known: { rulesJson: { company: c.company_rules, project: c.project_rules }, department },
     });
-    const row = written.row;
-    if (input.callId) {
-      const call = await tx
-        .selectFrom('calls')
-        .select(['id', 'project_id', 'request_id'])
-        .where('id', '=', input.callId)
-        .executeTakeFirst();
-      if (!call || call.project_id !== row.project_id) throw fieldError('callId', '来电记录不存在');
-      if (call.request_id) throw fieldError('callId', '该来电已关联其他事项');
-      const linked = await tx
-        .updateTable('calls')
-        .set({ request_id: row.id })
-        .where('id', '=', call.id)
-        .where('request_id', 'is', null)
-        .executeTakeFirst();
-      if (Number(linked.numUpdatedRows) !== 1) throw fieldError('callId', '该来电已关联其他事项');
-      await appendAudit(
-        tx,
-        ctx.dialect,
-        actor,
-        { action: 'call.linked', entity: 'call', entityId: call.id, after: { requestId: row.id, number: row.number } },
-        now,
+    return { checked, path, plan };
+  };
+  let prepared: Awaited<ReturnType<typeof prepare>> | undefined;
+  let written: Inserted | undefined;
+  // The common intake is checked and planned outside any transaction, then written in the
+  // node's next intake batch (see `writeIntakeBatch`).
+  if (!input.callId) {
+    const now = ctx.clock.now();
+    prepared = await withReader(ctx, (r, db) => prepare(r, db, now));
+    if (prepared.plan.simple) {
+      const plan = prepared.plan;
+      // Alone (the batch failed): a common intake's only live event is the one added below.
+      written = await batched(ctx, 'intake', plan, writeIntakeBatch(ctx), (p) =>
+        ctx.db.transaction().execute((tx) => writeRequest(ctx, tx, [], p)),
       );
+      live.push(liveOf(written.row, 'request.created', now));
     }
-    return now;
-  });
+  }
+  if (!written) {
+    written = await groupTransaction(ctx, async (tx) => {
+      const r = txRunner(ctx, tx);
+      prepared = await prepare(r, tx, ctx.clock.now());
+      const w = await writeRequest(ctx, tx, live, prepared.plan);
+      const row = w.row;
+      if (input.callId) {
+        const call = await tx
+          .selectFrom('calls')
+          .select(['id', 'project_id', 'request_id'])
+          .where('id', '=', input.callId)
+          .executeTakeFirst();
+        if (!call || call.project_id !== row.project_id) throw fieldError('callId', '来电记录不存在');
+        if (call.request_id) throw fieldError('callId', '该来电已关联其他事项');
+        const linked = await tx
+          .updateTable('calls')
+          .set({ request_id: row.id })
+          .where('id', '=', call.id)
+          .where('request_id', 'is', null)
+          .executeTakeFirst();
+        if (Number(linked.numUpdatedRows) !== 1) throw fieldError('callId', '该来电已关联其他事项');
+        await appendAudit(
+          tx,
+          ctx.dialect,
+          actor,
+          { action: 'call.linked', entity: 'call', entityId: call.id, after: { requestId: row.id, number: row.number } },
+          prepared.plan.now,
+        );
+      }
+      return w;
+    });
+  }
   ctx.live.publishAll(live);
-  const w = written as Inserted;
-  const { c, categoryId, departmentId } = checked as NonNullable<typeof checked>;
+  const w = written;
+  const { checked, path, plan } = prepared as NonNullable<typeof prepared>;
+  const { c, categoryId, departmentId } = checked;
   // Escalated at intake: other services wrote rows of their own; read the request back as anyone would.
   if (w.escalated) return getRequest(ctx, viewer, w.row.id);
-  return presentDetail(ctx, viewer, now, {
+  return presentDetail(ctx, viewer, plan.now, {
     row: w.row,
     projectName: c.project_name ?? '',
     unitNumber: w.row.unit_id ? c.unit_number : null,
@@ -1272,6 +1331,70 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
     links: [],
     help: [],
   });
+}
+
+/** Several number series advanced at once, each by its count. */
+const COUNTERS_UPSERT = (rows: number) =>
+  `insert into request_counters (project_id, prefix, period, last) values ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')} ` +
+  'on conflict (project_id, prefix, period) do update set last = request_counters.last + excluded.last returning project_id, prefix, period, last';
+/** PostgreSQL: the same, and the audit chain's head locked, in one statement. */
+const COUNTERS_AND_HEAD = (rows: number) =>
+  `with c as (${COUNTERS_UPSERT(rows)}), h as (select seq, hash from audit_head where id = 1 for update) ` +
+  'select c.project_id, c.prefix, c.period, c.last, h.seq, h.hash from c, h';
+const SQLITE_SEARCH_INSERT = 'insert into request_search (terms, scope, request_id) values (?, ?, ?)';
+
+/**
+ * PostgreSQL: the common intakes of one batch written together. Two row locks serialise intakes
+ * by design (the gap-free number series of a project, kind and month; the one audit chain);
+ * one intake a transaction held both for its own round trips, so intakes went one round trip
+ * at a time. A batch takes all its numbers (each series once, in a fixed order, so two nodes
+ * cannot deadlock) and the audit head in one statement, writes every row, the chained audit
+ * events and the new head in a second, and commits: three round trips for the whole batch.
+ */
+function writeIntakeBatch(ctx: AppContext) {
+  return async (tx: Tx, plans: IntakePlan[]): Promise<Inserted[]> => {
+    const series = new Map<string, { counter: [string, string, string]; count: number; next: number }>();
+    for (const p of plans) {
+      const key = p.counter.join('\u0000');
+      const s = series.get(key);
+      if (s) s.count++;
+      else series.set(key, { counter: p.counter, count: 1, next: 0 });
+    }
+    const keys = [...series.keys()].sort();
+    const params = keys.flatMap((k) => {
+      const s = series.get(k) as { counter: string[]; count: number };
+      return [...s.counter, s.count];
+    });
+    let got: { project_id: string; prefix: string; period: string; last: number; seq: number; hash: string }[];
+    const prepare = ctx.handle.prepare;
+    if (prepare) {
+      // SQLite (no writes inside WITH): the counters, then the head; the transaction is the database's only writer.
+      const head = prepare(AUDIT_HEAD_SELECT.sqlite).get() as { seq: number; hash: string };
+      got = (prepare(COUNTERS_UPSERT(keys.length)).all(...params) as typeof got).map((g) => ({ ...g, ...head }));
+    } else got = (await tx.executeQuery<(typeof got)[number]>(CompiledQuery.raw(pgText(COUNTERS_AND_HEAD(keys.length)), params))).rows;
+    for (const g of got) {
+      const s = series.get([g.project_id, g.prefix, g.period].join('\u0000'));
+      if (s) s.next = Number(g.last) - s.count + 1;
+    }
+    let head = { seq: Number(got[0]?.seq), hash: String(got[0]?.hash) };
+    const writes: [string, unknown[]][] = [];
+    const audits: [string, unknown[]][] = [];
+    let headWrite: [string, unknown[]] | undefined;
+    const out = plans.map((p) => {
+      const s = series.get(p.counter.join('\u0000')) as { next: number };
+      const { inserted, writes: rows, doc, audit } = intakeRows(p, s.next++);
+      writes.push(...rows, prepare ? [SQLITE_SEARCH_INSERT, searchRow('sqlite', doc)] : searchInsert(doc));
+      const a = auditAppend(head, p.actor, audit, p.now);
+      head = { seq: a.seq, hash: a.hash };
+      audits.push(a.writes[0] as [string, unknown[]]);
+      headWrite = a.writes[1];
+      return inserted;
+    });
+    const stmts = [...mergeInserts([...writes, ...audits]), ...(headWrite ? [headWrite] : [])];
+    if (prepare) for (const [text, values] of stmts) prepare(text).run(...values);
+    else await runCombined(tx, stmts);
+    return out;
+  };
 }
 
 /** The category path from a category already read (its name and parent), walking up through fixed SQL. */
@@ -1738,12 +1861,229 @@ const STAGE_TEXT: Record<SweepStage, string> = { warned: '即将超时', breache
 /**
  * One pass of the deadline sweeper: reads only rows whose next check is due (an index seek),
  * moves each to its stage once (compare-and-set), records it on the request and notifies
- * responsible person → supervisor → manager.
+ * responsible person → supervisor → manager. The pass is written as one batch (see
+ * `sweepBatch`); should the batch fail, each deadline is swept alone, so one that cannot be
+ * written holds up no other.
  */
-export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<{ warned: number; breached: number; escalated: number }> {
+export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<SweepCounts> {
   const now = ctx.clock.now();
   const due = await dueForSweep(ctx.db, now, limit);
-  const counts = { warned: 0, breached: 0, escalated: 0 };
+  if (!due.length) return { warned: 0, breached: 0, escalated: 0, failed: 0 };
+  try {
+    const live: LiveEvent[] = [];
+    const counts = await ctx.db.transaction().execute((tx) => sweepBatch(ctx, tx, due, now, live));
+    ctx.live.publishAll(live);
+    return counts;
+  } catch {
+    return sweepEach(ctx, due, now);
+  }
+}
+
+/** What a pass did; `failed`: deadlines that could not be written, left due for the next pass. */
+export interface SweepCounts {
+  warned: number;
+  breached: number;
+  escalated: number;
+  failed: number;
+}
+
+/** The people a sweep notifies, read once per pass for the projects and departments in it. */
+async function sweepRecipients(tx: Tx, projectIds: string[], departmentIds: string[]) {
+  const byProject = new Map<string, { service_supervisor: string[]; project_manager: string[] }>();
+  for (const p of projectIds) byProject.set(p, { service_supervisor: [], project_manager: [] });
+  if (projectIds.length) {
+    const rows = await tx
+      .selectFrom('users')
+      .leftJoin('user_projects', (j) => j.onRef('user_projects.user_id', '=', 'users.id').on('user_projects.project_id', 'in', projectIds))
+      .select(['users.id', 'users.role', 'users.all_projects', 'user_projects.project_id'])
+      .where('users.role', 'in', ['service_supervisor', 'project_manager'])
+      .where('users.active', '=', 1)
+      .where((eb) => eb.or([eb('users.all_projects', '=', 1), eb('user_projects.project_id', 'is not', null)]))
+      .orderBy('users.id')
+      .execute();
+    for (const u of rows) {
+      const role = u.role as 'service_supervisor' | 'project_manager';
+      const to = u.all_projects === 1 ? projectIds : u.project_id ? [u.project_id] : [];
+      for (const p of to) {
+        const list = byProject.get(p)?.[role];
+        if (list && !list.includes(u.id)) list.push(u.id);
+      }
+    }
+  }
+  const heads = new Map<string, string[]>();
+  if (departmentIds.length) {
+    const rows = await tx
+      .selectFrom('users')
+      .innerJoin('staff', 'staff.id', 'users.staff_id')
+      .select(['users.id', 'staff.department_id'])
+      .where('staff.department_id', 'in', departmentIds)
+      .where('users.role', '=', 'department_head')
+      .where('users.active', '=', 1)
+      .orderBy('users.id')
+      .execute();
+    for (const h of rows) heads.set(h.department_id, [...(heads.get(h.department_id) ?? []), h.id]);
+  }
+  const of = (projectId: string, role: 'service_supervisor' | 'project_manager') => byProject.get(projectId)?.[role] ?? [];
+  return {
+    supervisors: (projectId: string) => of(projectId, 'service_supervisor'),
+    managers: (projectId: string) => of(projectId, 'project_manager'),
+    /** As `responsibleUsers`: the deadline's or request's assignee, else the department's heads, else the supervisors. */
+    responsible(d: Deadline, r: RequestRow): string[] {
+      const one = d.responsible_id ?? r.assignee_id;
+      if (one) return [one];
+      const h = r.department_id ? heads.get(r.department_id) : undefined;
+      return h?.length ? h : of(r.project_id, 'service_supervisor');
+    },
+  };
+}
+
+const DEADLINE_STAGE_SQLITE =
+  'update deadlines set warned_at = ?, breached_at = ?, escalated_at = ?, next_check_at = ?, version = ? where id = ? and version = ?';
+const DEADLINE_STAGE_PG = (rows: number) =>
+  'update deadlines as d set warned_at = v.warned_at, breached_at = v.breached_at, escalated_at = v.escalated_at, ' +
+  'next_check_at = v.next_check_at, version = v.version from (values ' +
+  Array.from(
+    { length: rows },
+    () =>
+      '(cast(? as bigint), cast(? as bigint), cast(? as bigint), cast(? as bigint), cast(? as integer), cast(? as text), cast(? as integer))',
+  ).join(', ') +
+  ') as v(warned_at, breached_at, escalated_at, next_check_at, version, id, old_version) where d.id = v.id and d.version = v.old_version returning d.id';
+const REQUEST_TIP_SQLITE = 'update requests set event_n = ?, event_hash = ? where id = ?';
+const REQUEST_TIP_PG = (rows: number) =>
+  'update requests as r set event_n = v.event_n, event_hash = v.event_hash from (values ' +
+  Array.from({ length: rows }, () => '(cast(? as integer), cast(? as text), cast(? as text))').join(', ') +
+  ') as v(event_n, event_hash, id) where r.id = v.id';
+
+/**
+ * A sweep pass in one transaction: the requests locked in one statement (in id order, before
+ * their deadlines, as user commands lock them), every deadline moved by compare-and-set in
+ * one statement, the history events, the audit events (chained from one read of the head) and
+ * the notices written together. At ~500 due deadlines this is a few statements instead of a
+ * dozen per deadline.
+ */
+async function sweepBatch(ctx: AppContext, tx: Tx, due: Deadline[], now: number, live: LiveEvent[]): Promise<SweepCounts> {
+  const counts = { warned: 0, breached: 0, escalated: 0, failed: 0 };
+  const pg = ctx.dialect === 'postgres';
+  const prepare = ctx.handle.prepare;
+  const requestIds = [...new Set(due.map((d) => d.request_id))].sort();
+  let lock = tx.selectFrom('requests').selectAll().where('id', 'in', requestIds).orderBy('id');
+  if (pg) lock = lock.forUpdate();
+  const requests = new Map((await lock.execute()).map((r) => [r.id, r]));
+
+  // Every deadline's new row, compare-and-set on the version it was read with.
+  // In id order: the rows and index pages are visited front to back, each read once.
+  const planned = [...due]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((d) => {
+      const stage = stageAt(d, now);
+      // Nothing to do at this instant (the row changed since it was read): store its real next check.
+      const next = stage ? stagedRow(d, stage, now) : { ...d, next_check_at: nextCheck(d) };
+      return { d, stage, next };
+    });
+  const values = (p: (typeof planned)[number]) => [
+    p.next.warned_at,
+    p.next.breached_at,
+    p.next.escalated_at,
+    p.next.next_check_at,
+    p.next.version,
+    p.d.id,
+    p.d.version,
+  ];
+  const won = new Set<string>();
+  if (prepare) {
+    for (const p of planned) if (prepare(DEADLINE_STAGE_SQLITE).run(...values(p)).changes === 1) won.add(p.d.id);
+  } else {
+    const res = await tx.executeQuery<{ id: string }>(
+      CompiledQuery.raw(pgText(DEADLINE_STAGE_PG(planned.length)), planned.flatMap(values)),
+    );
+    for (const r of res.rows) won.add(r.id);
+  }
+  const moved = planned.filter((p) => p.stage && won.has(p.d.id)) as ((typeof planned)[number] & { stage: SweepStage })[];
+  if (!moved.length) return counts;
+  // History rows in (request, n) order, the order of their key (stable: a request's deadlines stay in id order).
+  moved.sort((a, b) => (a.d.request_id < b.d.request_id ? -1 : a.d.request_id > b.d.request_id ? 1 : 0));
+
+  const rows = moved.map((p) => requests.get(p.d.request_id) as RequestRow);
+  const who = await sweepRecipients(
+    tx,
+    [...new Set(rows.map((r) => r.project_id))],
+    [...new Set(rows.filter((r) => r.department_id).map((r) => r.department_id as string))],
+  );
+  const r0 = txRunner(ctx, tx);
+  let head = (await r0.get<{ seq: number; hash: string }>(AUDIT_HEAD_SELECT[ctx.dialect])) as { seq: number; hash: string };
+  const tips = new Map<string, { n: number; hash: string }>();
+  const writes: [string, unknown[]][] = [];
+
+  const audits: [string, unknown[]][] = [];
+  let headWrite: [string, unknown[]] | undefined;
+  const notices: NotifyInput[] = [];
+  moved.forEach(({ d, stage }, i) => {
+    const r = rows[i] as RequestRow;
+    const tip = tips.get(r.id) ?? { n: r.event_n, hash: r.event_hash };
+    const ev: Omit<Selectable<RequestEventTable>, 'hash'> = {
+      request_id: r.id,
+      n: tip.n + 1,
+      at: now,
+      actor_id: SYSTEM_ACTOR.userId,
+      actor_name: SYSTEM_ACTOR.name,
+      type: `deadline_${stage}`,
+      from_status: null,
+      to_status: null,
+      data: JSON.stringify({ deadline: d.kind, dueAt: d.due_at }),
+      corrects_n: null,
+      prev_hash: tip.hash,
+    };
+    const hash = requestEventHash(ev);
+    tips.set(r.id, { n: ev.n, hash });
+    writes.push([EVENT_INSERT, EVENT_COLUMNS.map((c) => (c === 'hash' ? hash : ev[c]))]);
+    const a = auditAppend(
+      head,
+      SYSTEM_ACTOR,
+      { action: `deadline.${stage}`, entity: 'request', entityId: r.id, after: { deadline: d.kind, dueAt: d.due_at } },
+      now,
+    );
+    head = { seq: a.seq, hash: a.hash };
+    audits.push(a.writes[0] as [string, unknown[]]);
+    headWrite = a.writes[1];
+    const recipients =
+      stage === 'warned'
+        ? who.responsible(d, r)
+        : stage === 'breached'
+          ? [...who.responsible(d, r), ...who.supervisors(r.project_id)]
+          : who.managers(r.project_id);
+    notices.push({
+      userIds: recipients,
+      kind: `deadline.${stage}`,
+      title: `${r.number}「${DEADLINE_LABEL[d.kind] ?? d.kind}」${STAGE_TEXT[stage]}`,
+      body: r.content.slice(0, 200),
+      link: `/requests/${r.id}`,
+      requestId: r.id,
+      // The due time is part of the key: after an extension the new warning is news again.
+      dedupeKey: `deadline:${d.id}:${stage}:${d.due_at}`,
+      projectId: r.project_id,
+    });
+    live.push(liveOf(r, `deadline.${stage}`, now));
+    counts[stage]++;
+  });
+  const tipList = [...tips].sort(([a], [b]) => (a < b ? -1 : 1));
+  const tipValues = tipList.flatMap(([id, t]) => [t.n, t.hash, id]);
+  const stmts: [string, unknown[]][] = [
+    ...mergeInserts([...writes, ...audits]),
+    ...(headWrite ? [headWrite] : []),
+    ...(prepare
+      ? tipList.map(([id, t]): [string, unknown[]] => [REQUEST_TIP_SQLITE, [t.n, t.hash, id]])
+      : [[REQUEST_TIP_PG(tips.size), tipValues] as [string, unknown[]]]),
+  ];
+  // One statement each on PostgreSQL: a statement takes at most 65,535 parameters.
+  if (prepare) for (const [text, v] of stmts) prepare(text).run(...v);
+  else for (const s of stmts) await runCombined(tx, [s]);
+  live.push(...(await notifyMany(tx, notices, now)));
+  return counts;
+}
+
+/** The pass deadline by deadline, each in its own transaction (the fallback of a batch that failed). */
+async function sweepEach(ctx: AppContext, due: Deadline[], now: number): Promise<SweepCounts> {
+  const counts = { warned: 0, breached: 0, escalated: 0, failed: 0 };
   const one = async (d: Deadline) => {
     const stage = stageAt(d, now);
     const live: LiveEvent[] = [];
@@ -1809,10 +2149,15 @@ export async function sweepDeadlines(ctx: AppContext, limit = 500): Promise<{ wa
     });
     ctx.live.publishAll(live);
   };
+  // One that fails is counted and left due; the others go on.
+  const each = (d: Deadline) =>
+    one(d).catch(() => {
+      counts.failed++;
+    });
   // SQLite: every deadline is its own command (its own savepoint) and the pass commits once, as
   // intakes do; PostgreSQL: one transaction after the other, each locking its request first.
-  if (ctx.dialect === 'sqlite') await Promise.all(due.map(one));
-  else for (const d of due) await one(d);
+  if (ctx.dialect === 'sqlite') await Promise.all(due.map(each));
+  else for (const d of due) await each(d);
   return counts;
 }
 

@@ -115,11 +115,15 @@ export function txRunner(ctx: Pick<AppContext, 'dialect' | 'handle'>, tx: Tx): R
 /**
  * Reads outside a transaction. On SQLite the connection is taken through Kysely first: a
  * statement run while another request's transaction is open on the single connection
- * would read that transaction's uncommitted rows.
+ * would read that transaction's uncommitted rows. `db` is the same connection for queries
+ * built with Kysely (on SQLite, querying through the pool here would wait for itself).
  */
-export async function withReader<T>(ctx: Pick<AppContext, 'dialect' | 'handle' | 'db'>, fn: (r: Runner) => Promise<T> | T): Promise<T> {
-  if (ctx.dialect === 'postgres') return fn(kyselyRunner(ctx.db));
-  return ctx.db.connection().execute(async () => fn(sqliteRunner(ctx)));
+export async function withReader<T>(
+  ctx: Pick<AppContext, 'dialect' | 'handle' | 'db'>,
+  fn: (r: Runner, db: Db) => Promise<T> | T,
+): Promise<T> {
+  if (ctx.dialect === 'postgres') return fn(kyselyRunner(ctx.db), ctx.db);
+  return ctx.db.connection().execute(async (db) => fn(sqliteRunner(ctx), db));
 }
 
 /**
@@ -136,4 +140,51 @@ export function allColumns<T>() {
 export function insertText(table: string, columns: readonly string[], rows = 1): string {
   const one = `(${columns.map(() => '?').join(', ')})`;
   return `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, () => one).join(', ')}`;
+}
+
+/**
+ * Single-row inserts with the same text merged into multi-row ones, in the order their texts
+ * first appear (parents before children, as the caller lists them); other statements kept as
+ * they are, after the inserts of the texts before them.
+ */
+export function mergeInserts(stmts: readonly (readonly [string, readonly unknown[]])[]): [string, unknown[]][] {
+  const merged = new Map<string, { rows: number; params: unknown[] }>();
+  for (const [text, params] of stmts) {
+    const m = merged.get(text);
+    if (m) {
+      m.rows++;
+      m.params.push(...params);
+    } else merged.set(text, { rows: 1, params: [...params] });
+  }
+  return [...merged].map(([text, m]) => {
+    const at = text.lastIndexOf(' values ');
+    if (m.rows === 1 || !text.startsWith('insert into ') || at < 0) return [text, m.params];
+    const row = text.slice(at + 8);
+    return [`${text.slice(0, at + 8)}${Array.from({ length: m.rows }, () => row).join(', ')}`, m.params];
+  });
+}
+
+/**
+ * Several statements as one PostgreSQL statement, sent unprepared: for texts that change from
+ * call to call (a batch of as many rows as there were requests), which a named prepared
+ * statement would only clutter the connection with.
+ */
+export async function runCombined(tx: Tx, stmts: readonly (readonly [string, readonly unknown[]])[]): Promise<void> {
+  if (!stmts.length) return;
+  const last = stmts.length - 1;
+  const joined =
+    stmts.length === 1
+      ? (stmts[0]?.[0] as string)
+      : `with ${stmts
+          .slice(0, last)
+          .map(([t], i) => `w${i} as (${t})`)
+          .join(', ')} ${stmts[last]?.[0]}`;
+  let n = 0;
+  const text = joined.replace(/\?/g, () => `$${++n}`);
+  await tx.executeQuery(
+    CompiledQuery.raw(
+      text,
+      stmts.flatMap(([, p]) => p as unknown[]),
+    ),
+  );
 }

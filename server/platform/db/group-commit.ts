@@ -108,3 +108,83 @@ async function drain(ctx: Pick<AppContext, 'db' | 'handle'>, q: Queue): Promise<
     q.running = false;
   }
 }
+
+interface BatchItem<I, O> {
+  item: I;
+  alone: (item: I) => Promise<O>;
+  resolve(v: O): void;
+  reject(e: unknown): void;
+}
+interface BatchQueue {
+  pending: BatchItem<any, any>[];
+  running: boolean;
+  scheduled: boolean;
+}
+const batchQueues = new WeakMap<AppContext['handle'], Map<string, BatchQueue>>();
+
+/**
+ * Batches for PostgreSQL: the items of one kind of work that arrive in the same turn of the
+ * event loop (and while the previous batch is being written) are written together by
+ * `work`, in one transaction, one batch at a time per node. For work that serialises on row
+ * locks anyway (the intake's number counter and the audit chain's head): a batch takes them
+ * once and holds them for a few round trips, where one transaction per item held them for a few
+ * round trips each. Each item's promise settles after the COMMIT. When the batch fails, nothing
+ * of it was written, and every item is tried again alone through `alone`, so one bad item gets
+ * its own error and the others go through.
+ */
+export function batched<I, O>(
+  ctx: Pick<AppContext, 'db' | 'handle'>,
+  name: string,
+  item: I,
+  work: (tx: Tx, items: I[]) => Promise<O[]>,
+  alone: (item: I) => Promise<O>,
+): Promise<O> {
+  let byName = batchQueues.get(ctx.handle);
+  if (!byName) {
+    byName = new Map();
+    batchQueues.set(ctx.handle, byName);
+  }
+  let q = byName.get(name);
+  if (!q) {
+    q = { pending: [], running: false, scheduled: false };
+    byName.set(name, q);
+  }
+  const queue = q;
+  return new Promise<O>((resolve, reject) => {
+    queue.pending.push({ item, alone, resolve, reject });
+    if (!queue.running && !queue.scheduled) {
+      queue.scheduled = true;
+      setImmediate(() => {
+        queue.scheduled = false;
+        if (!queue.running) void drainBatches(ctx, queue, work);
+      });
+    }
+  });
+}
+
+async function drainBatches<I, O>(ctx: Pick<AppContext, 'db'>, q: BatchQueue, work: (tx: Tx, items: I[]) => Promise<O[]>): Promise<void> {
+  q.running = true;
+  try {
+    while (q.pending.length) {
+      const batch = q.pending.splice(0, MAX_GROUP) as BatchItem<I, O>[];
+      let out: O[];
+      try {
+        out = await ctx.db.transaction().execute((tx) =>
+          work(
+            tx,
+            batch.map((b) => b.item),
+          ),
+        );
+      } catch {
+        // Nothing of the batch was written: each item on its own, with its own error.
+        await Promise.all(batch.map((b) => b.alone(b.item).then(b.resolve, b.reject)));
+        continue;
+      }
+      batch.forEach((b, i) => {
+        b.resolve(out[i] as O);
+      });
+    }
+  } finally {
+    q.running = false;
+  }
+}

@@ -36,7 +36,7 @@ export function nextCheck(
   return null;
 }
 
-async function dueFrom(tx: Tx, projectId: string, basis: 'calendar' | 'working', from: number, rule: DeadlineRule): Promise<number> {
+async function dueFrom(tx: Db | Tx, projectId: string, basis: 'calendar' | 'working', from: number, rule: DeadlineRule): Promise<number> {
   if (basis === 'calendar') return from + (rule.minutes ?? 0) * 60_000;
   const cfg = await calendarConfig(tx, projectId);
   return rule.workingDays !== undefined
@@ -61,7 +61,7 @@ export async function startDeadline(tx: Tx, input: StartDeadline, now: number): 
 }
 
 /** The row a deadline starts as, for callers that write it themselves (the intake writes them with its other rows). */
-export async function planDeadline(tx: Tx, input: StartDeadline, now: number): Promise<Deadline> {
+export async function planDeadline(tx: Db | Tx, input: StartDeadline, now: number): Promise<Deadline> {
   const due = input.dueAt ?? (await dueFrom(tx, input.projectId, input.rule.basis, now, input.rule));
   const row: Deadline = {
     id: newId(now),
@@ -295,15 +295,7 @@ export function stageAt(d: Deadline, now: number): SweepStage | null {
  * nodes sweeping at once exactly one wins, so each stage is recorded and notified once.
  */
 export async function advanceStage(tx: Tx, d: Deadline, stage: SweepStage, now: number): Promise<Deadline | null> {
-  const next: Deadline = {
-    ...d,
-    warned_at: stage === 'warned' || stage === 'breached' ? (d.warned_at ?? now) : d.warned_at,
-    // Recorded at the due time, not the sweep time: a breach belongs to the day and month it happened.
-    breached_at: stage === 'breached' ? d.due_at : d.breached_at,
-    escalated_at: stage === 'escalated' ? now : d.escalated_at,
-    version: d.version + 1,
-  };
-  next.next_check_at = nextCheck(next);
+  const next = stagedRow(d, stage, now);
   const res = await tx
     .updateTable('deadlines')
     .set({
@@ -317,6 +309,20 @@ export async function advanceStage(tx: Tx, d: Deadline, stage: SweepStage, now: 
     .where('version', '=', d.version)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1 ? next : null;
+}
+
+/** The row a deadline becomes at its next stage (written by `advanceStage`, or by the sweeper's pass in one go). */
+export function stagedRow(d: Deadline, stage: SweepStage, now: number): Deadline {
+  const next: Deadline = {
+    ...d,
+    warned_at: stage === 'warned' || stage === 'breached' ? (d.warned_at ?? now) : d.warned_at,
+    // Recorded at the due time, not the sweep time: a breach belongs to the day and month it happened.
+    breached_at: stage === 'breached' ? d.due_at : d.breached_at,
+    escalated_at: stage === 'escalated' ? now : d.escalated_at,
+    version: d.version + 1,
+  };
+  next.next_check_at = nextCheck(next);
+  return next;
 }
 
 /** Only rows whose next check is due, read through the next_check_at index: never a scan. */

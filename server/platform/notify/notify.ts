@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
+import type { Insertable } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { AppContext } from '../context.ts';
 import type { Db, Tx } from '../db/index.ts';
+import type { NotificationTable, OutboxTable } from '../db/types.ts';
 import { newId } from '../ids.ts';
 import type { LiveEvent } from '../live/live.ts';
 import { getSetting } from '../settings/settings.ts';
@@ -93,6 +95,105 @@ export async function notify(tx: Tx, input: NotifyInput, now: number): Promise<L
       now,
     );
   }
+  return events;
+}
+
+/**
+ * `notify` for many notices at once (a pass of the deadline sweeper): the people are read once,
+ * the inbox and outbox rows written together. Same keys, same outcome as one `notify` each.
+ */
+export async function notifyMany(tx: Tx, inputs: NotifyInput[], now: number): Promise<LiveEvent[]> {
+  if (!inputs.length) return [];
+  const ids = [...new Set(inputs.flatMap((i) => i.userIds))];
+  const users = new Map(
+    (ids.length ? await tx.selectFrom('users').select(['id', 'email', 'active']).where('id', 'in', ids).execute() : []).map((u) => [
+      u.id,
+      u,
+    ]),
+  );
+  const hooks = await getSetting<WebhookSettings>(tx, 'notify.webhooks', null, { urls: [], secret: '' });
+  const who = new Map<string, { input: NotifyInput; email: string }>();
+  const rows: Insertable<NotificationTable>[] = [];
+  for (const input of inputs) {
+    for (const id of new Set(input.userIds)) {
+      const u = users.get(id);
+      const key = `${input.dedupeKey}:${id}`;
+      if (!u?.active || who.has(key)) continue;
+      who.set(key, { input, email: u.email });
+      rows.push({
+        id: newId(now),
+        user_id: id,
+        at: now,
+        kind: input.kind,
+        title: input.title,
+        body: input.body ?? '',
+        link: input.link ?? '',
+        request_id: input.requestId ?? null,
+        dedupe_key: key,
+        read_at: null,
+      });
+    }
+  }
+  const events: LiveEvent[] = [];
+  const outbox: Insertable<OutboxTable>[] = [];
+  const out = (m: { channel: 'email' | 'webhook'; target: string; subject: string; body: string; dedupeKey: string }) =>
+    outbox.push({
+      id: newId(now),
+      channel: m.channel,
+      target: m.target,
+      subject: m.subject,
+      body: m.body,
+      dedupe_key: m.dedupeKey,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      last_error: '',
+      created_at: now,
+      sent_at: null,
+    });
+  for (let i = 0; i < rows.length; i += 500) {
+    // Only the rows not there yet come back: a notice another node already wrote is not news.
+    const added = await tx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning(['user_id', 'dedupe_key'])
+      .execute();
+    for (const a of added) {
+      events.push({ type: 'notification', userId: a.user_id, at: now });
+      const w = who.get(a.dedupe_key);
+      if (w?.email)
+        out({
+          channel: 'email',
+          target: w.email,
+          subject: w.input.title,
+          body: w.input.body ?? w.input.title,
+          dedupeKey: `email:${a.dedupe_key}`,
+        });
+    }
+  }
+  for (const input of inputs)
+    for (const url of hooks.urls)
+      out({
+        channel: 'webhook',
+        target: url,
+        subject: input.kind,
+        body: JSON.stringify({
+          kind: input.kind,
+          title: input.title,
+          body: input.body ?? '',
+          requestId: input.requestId ?? null,
+          projectId: input.projectId ?? null,
+          at: now,
+        }),
+        dedupeKey: `webhook:${url}:${input.dedupeKey}`,
+      });
+  for (let i = 0; i < outbox.length; i += 500)
+    await tx
+      .insertInto('outbox')
+      .values(outbox.slice(i, i + 500))
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
   return events;
 }
 

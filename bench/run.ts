@@ -78,7 +78,8 @@ function schemaKey(): string {
   const h = createHash('sha256').update(Object.keys(migrations).join(','));
   const dir = join(ROOT, 'server', 'migrations');
   for (const f of readdirSync(dir).sort()) h.update(readFileSync(join(dir, f)));
-  h.update(readFileSync(join(ROOT, 'bench', 'generate.ts')));
+  for (const f of ['generate.ts', 'generate-requests.ts', 'generate-worker.ts', 'generate-worker.mjs'])
+    h.update(readFileSync(join(ROOT, 'bench', f)));
   return h.digest('hex').slice(0, 10);
 }
 

@@ -14,7 +14,8 @@ import {
 import { actorOf, can, inProject, type Viewer } from '../../platform/auth/viewer.ts';
 import { toLocalDate } from '../../platform/calendar/calendar.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { allColumns, insertText, mergeInserts, pgText, type Runner, runCombined, txRunner, withReader } from '../../platform/db/fast.ts';
+import { EVENT_COLUMNS, REQUEST_COLUMNS } from '../../platform/db/columns.ts';
+import { insertText, mergeInserts, pgText, type Runner, runCombined, txRunner, withReader } from '../../platform/db/fast.ts';
 import { batched, beforeCommit, groupTransaction } from '../../platform/db/group-commit.ts';
 import type { Db, Dialect, Tx } from '../../platform/db/index.ts';
 import type { DB, RequestEventTable, RequestTable } from '../../platform/db/types.ts';
@@ -766,50 +767,7 @@ export interface Inserted {
   escalated: boolean;
 }
 
-const REQUEST_COLUMNS = allColumns<RequestRow>()([
-  'id',
-  'project_id',
-  'number',
-  'kind',
-  'channel',
-  'status',
-  'is_open',
-  'requester_person_id',
-  'requester_name',
-  'requester_phone',
-  'phone_last4',
-  'unit_id',
-  'location',
-  'content',
-  'category_id',
-  'urgency',
-  'preferred_time',
-  'department_id',
-  'assignee_id',
-  'next_due_at',
-  'event_n',
-  'event_hash',
-  'created_by',
-  'created_at',
-  'updated_at',
-  'closed_at',
-  'version',
-]);
 const REQUEST_INSERT = insertText('requests', REQUEST_COLUMNS);
-const EVENT_COLUMNS = allColumns<Selectable<RequestEventTable>>()([
-  'request_id',
-  'n',
-  'at',
-  'actor_id',
-  'actor_name',
-  'type',
-  'from_status',
-  'to_status',
-  'data',
-  'corrects_n',
-  'prev_hash',
-  'hash',
-]);
 const EVENT_INSERT = insertText('request_events', EVENT_COLUMNS);
 const DEADLINE_INSERT = insertText('deadlines', DEADLINE_COLUMNS);
 const detailInserts = new Map<string, string>();

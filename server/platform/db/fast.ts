@@ -126,16 +126,6 @@ export async function withReader<T>(
   return ctx.db.connection().execute(async (db) => fn(sqliteRunner(ctx), db));
 }
 
-/**
- * A column list naming every column of a table type, in a fixed order for positional
- * inserts; a column added to the type and not here is a compile error naming it.
- */
-export function allColumns<T>() {
-  return <const C extends readonly (keyof T & string)[]>(
-    cols: C & ([Exclude<keyof T, C[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, C[number]> }),
-  ): C => cols;
-}
-
 /** `insert into t (a, b) values (?, ?), (?, ?)` for rows of the given width. */
 export function insertText(table: string, columns: readonly string[], rows = 1): string {
   const one = `(${columns.map(() => '?').join(', ')})`;

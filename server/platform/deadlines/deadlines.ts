@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { calendarConfig } from '../calendar/calendar.service.ts';
 import { addWorkingDays, addWorkingMs, workingMsBetween } from '../calendar/calendar.ts';
-import { allColumns } from '../db/fast.ts';
+import { DEADLINE_COLUMNS } from '../db/columns.ts';
 import type { Db, Tx } from '../db/index.ts';
 import type { DeadlineTable } from '../db/types.ts';
 import { ruleViolated } from '../http/errors.ts';
@@ -92,32 +92,7 @@ export async function planDeadline(tx: Db | Tx, input: StartDeadline, now: numbe
   return row;
 }
 
-/** Every column of the deadlines table, in the order `deadlineValues` gives them. */
-export const DEADLINE_COLUMNS = allColumns<Deadline>()([
-  'id',
-  'request_id',
-  'project_id',
-  'kind',
-  'basis',
-  'status',
-  'started_at',
-  'due_at',
-  'warn_lead_ms',
-  'escalate_after_ms',
-  'next_check_at',
-  'warned_at',
-  'breached_at',
-  'escalated_at',
-  'met_at',
-  'paused_at',
-  'paused_ms',
-  'remaining_ms',
-  'pause_reason',
-  'extensions',
-  'responsible_id',
-  'created_at',
-  'version',
-]);
+export { DEADLINE_COLUMNS };
 
 export function deadlineValues(d: Deadline): unknown[] {
   return DEADLINE_COLUMNS.map((c) => d[c]);

@@ -51,6 +51,12 @@ export async function sent(page: Page, matches: (path: string) => boolean, trigg
       expect(res.ok(), `${what}: ${res.status()} ${await res.text()}`).toBe(true);
       return;
     } catch (e) {
+      if (attempt >= 2 && e instanceof Error && e.name === 'TimeoutError') {
+        // What the person would see: a screenshot and the form's own messages, for the report.
+        await page.screenshot({ path: screenshotPath(`failed-${what}`, 'sqlite') }).catch(() => {});
+        const said = await page.locator('.ant-form-item-explain-error, .ant-message-notice').allInnerTexts();
+        throw new Error(`${what}: nothing was sent after three clicks; on the page: ${said.join(' / ') || '(no message)'}`, { cause: e });
+      }
       if (attempt >= 2 || !(e instanceof Error) || e.name !== 'TimeoutError') throw e;
       if (await page.locator('.ant-btn-loading').count()) throw e;
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { encodeCursor, idParam, keysetAfter, pageOf, pageQuery } from '../http/common.ts';
-import { fieldError, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 
 export const Notification = z.object({

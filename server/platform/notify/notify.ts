@@ -40,67 +40,14 @@ export interface WebhookSettings {
  * reach people outside the app. The outbox worker delivers them later and retries: a
  * failing mail server never loses a notification and never blocks the write.
  */
-export async function notify(tx: Tx, input: NotifyInput, now: number): Promise<LiveEvent[]> {
-  const userIds = [...new Set(input.userIds)];
-  const events: LiveEvent[] = [];
-  const users = userIds.length ? await tx.selectFrom('users').select(['id', 'email', 'active']).where('id', 'in', userIds).execute() : [];
-  for (const u of users) {
-    if (!u.active) continue;
-    const key = `${input.dedupeKey}:${u.id}`;
-    const res = await tx
-      .insertInto('notifications')
-      .values({
-        id: newId(now),
-        user_id: u.id,
-        at: now,
-        kind: input.kind,
-        title: input.title,
-        body: input.body ?? '',
-        link: input.link ?? '',
-        request_id: input.requestId ?? null,
-        dedupe_key: key,
-        read_at: null,
-      })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .executeTakeFirst();
-    if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) continue;
-    events.push({ type: 'notification', userId: u.id, at: now });
-    if (u.email)
-      await enqueue(
-        tx,
-        { channel: 'email', target: u.email, subject: input.title, body: input.body ?? input.title, dedupeKey: `email:${key}` },
-        now,
-      );
-  }
-  // Integrations hear of every event, with or without people to tell in the app. Webhooks are
-  // configured for the company: one place holds both the addresses and the signing secret.
-  const hooks = await getSetting<WebhookSettings>(tx, 'notify.webhooks', null, { urls: [], secret: '' });
-  for (const url of hooks.urls) {
-    await enqueue(
-      tx,
-      {
-        channel: 'webhook',
-        target: url,
-        subject: input.kind,
-        body: JSON.stringify({
-          kind: input.kind,
-          title: input.title,
-          body: input.body ?? '',
-          requestId: input.requestId ?? null,
-          projectId: input.projectId ?? null,
-          at: now,
-        }),
-        dedupeKey: `webhook:${url}:${input.dedupeKey}`,
-      },
-      now,
-    );
-  }
-  return events;
+export function notify(tx: Tx, input: NotifyInput, now: number): Promise<LiveEvent[]> {
+  return notifyMany(tx, [input], now);
 }
 
 /**
  * `notify` for many notices at once (a pass of the deadline sweeper): the people are read once,
- * the inbox and outbox rows written together. Same keys, same outcome as one `notify` each.
+ * the inbox and outbox rows written together. Same keys, same outcome as one `notify` each; a
+ * notice whose key is already there (another node noticed the same cause) adds nothing.
  */
 export async function notifyMany(tx: Tx, inputs: NotifyInput[], now: number): Promise<LiveEvent[]> {
   if (!inputs.length) return [];
@@ -172,6 +119,8 @@ export async function notifyMany(tx: Tx, inputs: NotifyInput[], now: number): Pr
         });
     }
   }
+  // Integrations hear of every event, with or without people to tell in the app. Webhooks are
+  // configured for the company: one place holds both the addresses and the signing secret.
   for (const input of inputs)
     for (const url of hooks.urls)
       out({
@@ -195,31 +144,6 @@ export async function notifyMany(tx: Tx, inputs: NotifyInput[], now: number): Pr
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .execute();
   return events;
-}
-
-export async function enqueue(
-  tx: Tx,
-  m: { channel: 'email' | 'webhook'; target: string; subject: string; body: string; dedupeKey: string },
-  now: number,
-): Promise<void> {
-  await tx
-    .insertInto('outbox')
-    .values({
-      id: newId(now),
-      channel: m.channel,
-      target: m.target,
-      subject: m.subject,
-      body: m.body,
-      dedupe_key: m.dedupeKey,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      last_error: '',
-      created_at: now,
-      sent_at: null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
 }
 
 /** 30 s, 1 min, 2 min, … capped at one hour: a dead endpoint is retried for as long as it takes. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Runner } from '../db/fast.ts';
+import { CompiledQuery } from 'kysely';
+import { pgText, type Runner } from '../db/fast.ts';
 import type { Db, Dialect, Tx } from '../db/index.ts';
 import { newId } from '../ids.ts';
 
@@ -67,27 +68,9 @@ export async function appendAudit(tx: Tx, dialect: Dialect, actor: Actor, input:
   let q = tx.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1);
   if (dialect === 'postgres') q = q.forUpdate();
   const head = await q.executeTakeFirstOrThrow();
-  const row: HashedFields = {
-    seq: head.seq + 1,
-    id: newId(at),
-    at,
-    actor_id: actor.userId,
-    actor_name: actor.name,
-    ip: actor.ip,
-    action: input.action,
-    entity: input.entity,
-    entity_id: input.entityId,
-    before_json: jsonOrNull(input.before),
-    after_json: jsonOrNull(input.after),
-    prev_hash: head.hash,
-  };
-  const hash = eventHash(row);
-  await tx
-    .insertInto('audit_events')
-    .values({ ...row, hash })
-    .execute();
-  await tx.updateTable('audit_head').set({ seq: row.seq, hash }).where('id', '=', 1).execute();
-  return { seq: row.seq, id: row.id, hash };
+  const a = auditAppend(head, actor, input, at);
+  for (const [text, params] of a.writes) await tx.executeQuery(CompiledQuery.raw(dialect === 'postgres' ? pgText(text) : text, params));
+  return { seq: a.seq, id: a.id, hash: a.hash };
 }
 
 const AUDIT_INSERT =

@@ -844,6 +844,13 @@ export interface IntakePlan {
   deadlines: Deadline[];
 }
 
+/** No escalation, no urgent notices, no photos: all of such an intake's rows, the audit event included, go in one batch. */
+function isCommonIntake(n: Pick<NewRequest, 'kind' | 'complaint' | 'photoIds'>): boolean {
+  if (n.photoIds.length) return false;
+  if (n.kind !== 'complaint' || !n.complaint) return true;
+  return n.complaint.grade !== 'urgent' && !intakeEscalation(n.complaint);
+}
+
 async function planIntake(r: Runner, db: Db | Tx, actor: Actor, createdBy: string | null, now: number, n: NewRequest): Promise<IntakePlan> {
   const rules = rulesFrom(n.known?.rulesJson ?? (await rulesJson(r, n.projectId)));
   const init = initialOf(n.kind, n);
@@ -875,7 +882,7 @@ async function planIntake(r: Runner, db: Db | Tx, actor: Actor, createdBy: strin
     department,
     grade,
     escalation,
-    simple: !escalation && grade !== 'urgent' && n.photoIds.length === 0,
+    simple: isCommonIntake(n),
     counter: [n.projectId, KIND_PREFIX[n.kind], period(now)],
     deadlines,
   };
@@ -1234,22 +1241,18 @@ export async function createRequest(ctx: AppContext, viewer: Viewer, input: Requ
     return { checked, path, plan };
   };
   let prepared: Awaited<ReturnType<typeof prepare>> | undefined;
-  let written: Inserted | undefined;
+  let written: Inserted;
   // The common intake is checked and planned outside any transaction, then written in the
   // node's next intake batch (see `writeIntakeBatch`).
-  if (!input.callId) {
+  if (!input.callId && isCommonIntake(input)) {
     const now = ctx.clock.now();
     prepared = await withReader(ctx, (r, db) => prepare(r, db, now));
-    if (prepared.plan.simple) {
-      const plan = prepared.plan;
-      // Alone (the batch failed): a common intake's only live event is the one added below.
-      written = await batched(ctx, 'intake', plan, writeIntakeBatch(ctx), (p) =>
-        ctx.db.transaction().execute((tx) => writeRequest(ctx, tx, [], p)),
-      );
-      live.push(liveOf(written.row, 'request.created', now));
-    }
-  }
-  if (!written) {
+    // Alone (the batch failed): a common intake's only live event is the one added below.
+    written = await batched(ctx, 'intake', prepared.plan, writeIntakeBatch(ctx), (p) =>
+      ctx.db.transaction().execute((tx) => writeRequest(ctx, tx, [], p)),
+    );
+    live.push(liveOf(written.row, 'request.created', now));
+  } else {
     written = await groupTransaction(ctx, async (tx) => {
       const r = txRunner(ctx, tx);
       prepared = await prepare(r, tx, ctx.clock.now());

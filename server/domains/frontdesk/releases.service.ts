@@ -467,6 +467,25 @@ function scopeOf(viewer: Viewer, projectId?: string): string[] | null {
   return viewer.projectIds;
 }
 
+/** One page of a list: the rows read (one more than the page, to know whether another follows) with their items. */
+async function releasePage(
+  ctx: AppContext,
+  rows: Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>,
+  limit: number,
+  now: number,
+) {
+  const page = rows.slice(0, limit);
+  const items = await itemsOf(
+    ctx.db,
+    page.map((r) => r.id),
+  );
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => summary(r, items.get(r.id) ?? [], now)),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+  };
+}
+
 /** The counter's lists: pending ones first come first served, today's and all newest first. */
 export async function listReleases(ctx: AppContext, viewer: Viewer, q: ReleaseListQuery) {
   const scope = scopeOf(viewer, q.projectId);
@@ -482,17 +501,7 @@ export async function listReleases(ctx: AppContext, viewer: Viewer, q: ReleaseLi
   if (q.scope === 'today') query = query.where('releases.created_at', '>=', localDateTime(toLocalDate(now), '00:00'));
   const after = keysetAfter(q.cursor, ['releases.created_at', 'releases.id'], dir, ['number', 'string']);
   if (after) query = query.where(after);
-  const rows = await query.execute();
-  const page = rows.slice(0, q.limit);
-  const items = await itemsOf(
-    ctx.db,
-    page.map((r) => r.id),
-  );
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => summary(r, items.get(r.id) ?? [], now)),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null,
-  };
+  return releasePage(ctx, await query.execute(), q.limit, now);
 }
 
 async function loadForStaff(ctx: AppContext, viewer: Viewer, id: string) {
@@ -610,17 +619,7 @@ export async function listResidentReleases(ctx: AppContext, viewer: Viewer, q: {
     .limit(q.limit + 1);
   const after = keysetAfter(q.cursor, ['releases.created_at', 'releases.id'], 'desc', ['number', 'string']);
   if (after) query = query.where(after);
-  const rows = await query.execute();
-  const page = rows.slice(0, q.limit);
-  const items = await itemsOf(
-    ctx.db,
-    page.map((r) => r.id),
-  );
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => summary(r, items.get(r.id) ?? [], now)),
-    nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at, last.id]) : null,
-  };
+  return releasePage(ctx, await query.execute(), q.limit, now);
 }
 
 /** A resident sees their units' releases; the code only once the slip is issued, and the office's people not at all. */

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Flex, Skeleton } from 'antd';
 import { Link, useParams } from 'react-router';
 import { api } from '../../app/api';
+import { PairTable, PrintedFormHead } from '../../app/components/printed-form';
 import { formatDateTime } from '../../app/format';
 import { errorText } from '../../app/forms';
 import { useT } from '../../app/i18n';
@@ -29,84 +30,75 @@ export default function IncidentPrintPage() {
         </Button>
       </Flex>
       <div className="work-order wo-A4" data-testid="incident-form">
-        <h1 className="wo-title">{t('incident.formTitle', { project: i.projectName })}</h1>
-        <Flex justify="space-between" className="wo-meta" wrap gap={8}>
-          <span>
-            {t('incident.number')}：<strong data-testid="incident-form-number">{i.number}</strong>
-          </span>
-          <span>
-            {t('incident.reportDue')}：{formatDateTime(i.reportDueAt)}
-          </span>
-        </Flex>
-        <table className="wo-table">
-          <colgroup>
-            <col className="wo-th-col" />
-            <col />
-            <col className="wo-th-col" />
-            <col />
-          </colgroup>
-          <tbody>
-            <tr>
-              <th>{t('incident.classField')}</th>
-              <td colSpan={3} data-testid="incident-form-class">
-                {i.class} {t('incident.classSuffix')}：{t(`incident.classLabel.${i.class}`)}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('incident.occurredAt')}</th>
-              <td>{formatDateTime(i.occurredAt)}</td>
-              <th>{t('incident.place')}</th>
-              <td>{i.place}</td>
-            </tr>
-            <tr>
-              <th>{t('incident.people')}</th>
-              <td colSpan={3}>{i.people}</td>
-            </tr>
-            <tr>
-              <th>{t('incident.description')}</th>
-              <td colSpan={3} className="pre-wrap wo-tall">
-                {i.description}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('incident.notified')}</th>
-              <td colSpan={3}>{told || t('incident.notifiedNobody')}</td>
-            </tr>
-            <tr>
-              <th>{t('incident.steps')}</th>
-              <td colSpan={3} className="wo-tall">
-                {i.steps.length
-                  ? i.steps.map((s) => (
-                      <div key={s.n} className="pre-wrap">
-                        {s.n}. {formatDateTime(s.at)} {s.actorName}：
-                        {s.correctsN !== null ? `${t('incident.corrects', { n: s.correctsN })} ` : ''}
-                        {s.text}
-                      </div>
-                    ))
-                  : '—'}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('incident.reportText')}</th>
-              <td colSpan={3} className="pre-wrap wo-tall" data-testid="incident-form-report">
-                {dash(i.report)}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('incident.loggedBy')}</th>
-              <td>{dash(i.reportedByName)}</td>
-              <th>{t('incident.filledBy')}</th>
-              <td>
-                {i.reportSubmittedAt !== null ? `${dash(i.reportSubmittedByName)} ${formatDateTime(i.reportSubmittedAt)}` : '—'}
-                {i.reportLate ? `（${t('incident.reportedLate')}）` : ''}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('incident.typical')}</th>
-              <td colSpan={3}>{i.isCase ? i.caseSummary : t('incident.notTypical')}</td>
-            </tr>
-          </tbody>
-        </table>
+        <PrintedFormHead
+          title={t('incident.formTitle', { project: i.projectName })}
+          numberLabel={t('incident.number')}
+          number={i.number}
+          numberTestId="incident-form-number"
+          dateLabel={t('incident.reportDue')}
+          date={i.reportDueAt}
+        />
+        <PairTable>
+          <tr>
+            <th>{t('incident.classField')}</th>
+            <td colSpan={3} data-testid="incident-form-class">
+              {i.class} {t('incident.classSuffix')}：{t(`incident.classLabel.${i.class}`)}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('incident.occurredAt')}</th>
+            <td>{formatDateTime(i.occurredAt)}</td>
+            <th>{t('incident.place')}</th>
+            <td>{i.place}</td>
+          </tr>
+          <tr>
+            <th>{t('incident.people')}</th>
+            <td colSpan={3}>{i.people}</td>
+          </tr>
+          <tr>
+            <th>{t('incident.description')}</th>
+            <td colSpan={3} className="pre-wrap wo-tall">
+              {i.description}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('incident.notified')}</th>
+            <td colSpan={3}>{told || t('incident.notifiedNobody')}</td>
+          </tr>
+          <tr>
+            <th>{t('incident.steps')}</th>
+            <td colSpan={3} className="wo-tall">
+              {i.steps.length
+                ? i.steps.map((s) => (
+                    <div key={s.n} className="pre-wrap">
+                      {s.n}. {formatDateTime(s.at)} {s.actorName}：
+                      {s.correctsN !== null ? `${t('incident.corrects', { n: s.correctsN })} ` : ''}
+                      {s.text}
+                    </div>
+                  ))
+                : '—'}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('incident.reportText')}</th>
+            <td colSpan={3} className="pre-wrap wo-tall" data-testid="incident-form-report">
+              {dash(i.report)}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('incident.loggedBy')}</th>
+            <td>{dash(i.reportedByName)}</td>
+            <th>{t('incident.filledBy')}</th>
+            <td>
+              {i.reportSubmittedAt !== null ? `${dash(i.reportSubmittedByName)} ${formatDateTime(i.reportSubmittedAt)}` : '—'}
+              {i.reportLate ? `（${t('incident.reportedLate')}）` : ''}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('incident.typical')}</th>
+            <td colSpan={3}>{i.isCase ? i.caseSummary : t('incident.notTypical')}</td>
+          </tr>
+        </PairTable>
         <div className="wo-footer">{t('incident.formFooter')}</div>
       </div>
     </div>

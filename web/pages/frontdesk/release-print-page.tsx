@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Flex, Skeleton } from 'antd';
 import { Link, useParams } from 'react-router';
 import { api } from '../../app/api';
+import { PairTable, PrintedFormHead } from '../../app/components/printed-form';
 import { formatDateTime } from '../../app/format';
 import { errorText } from '../../app/forms';
 import { type MessageKey, useT } from '../../app/i18n';
@@ -33,50 +34,40 @@ export default function ReleasePrintPage() {
         </Button>
       </Flex>
       <div className="work-order release-print" data-testid="release-slip-print">
-        <h1 className="wo-title">{t('release.print.title', { project: r.projectName })}</h1>
-        <Flex justify="space-between" className="wo-meta">
-          <span>
-            {t('release.print.number')}：<strong>{r.number}</strong>
-          </span>
-          <span>
-            {t('release.print.issuedAt')}：{formatDateTime(r.decidedAt)}
-          </span>
-        </Flex>
-        <table className="wo-table">
-          <colgroup>
-            <col className="wo-th-col" />
-            <col />
-            <col className="wo-th-col" />
-            <col />
-          </colgroup>
-          <tbody>
-            <tr>
-              <th>{t('release.col.unit')}</th>
-              <td>{r.unitNumber}</td>
-              <th>{t('release.col.plate')}</th>
-              <td>{r.plate || '—'}</td>
-            </tr>
-            <tr>
-              <th>{t('release.col.applicant')}</th>
-              <td>{r.applicantName}</td>
-              <th>{t('release.form.standing')}</th>
-              <td>
-                {t(`release.standing.${r.standing}` as MessageKey)}
-                {r.company ? ` · ${r.company}` : ''}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('release.col.window')}</th>
-              <td colSpan={3}>
-                {formatDateTime(r.validFrom)} — {formatDateTime(r.validUntil)}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('release.form.reason')}</th>
-              <td colSpan={3}>{r.reason}</td>
-            </tr>
-          </tbody>
-        </table>
+        <PrintedFormHead
+          title={t('release.print.title', { project: r.projectName })}
+          numberLabel={t('release.print.number')}
+          number={r.number}
+          dateLabel={t('release.print.issuedAt')}
+          date={r.decidedAt}
+        />
+        <PairTable>
+          <tr>
+            <th>{t('release.col.unit')}</th>
+            <td>{r.unitNumber}</td>
+            <th>{t('release.col.plate')}</th>
+            <td>{r.plate || '—'}</td>
+          </tr>
+          <tr>
+            <th>{t('release.col.applicant')}</th>
+            <td>{r.applicantName}</td>
+            <th>{t('release.form.standing')}</th>
+            <td>
+              {t(`release.standing.${r.standing}` as MessageKey)}
+              {r.company ? ` · ${r.company}` : ''}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('release.col.window')}</th>
+            <td colSpan={3}>
+              {formatDateTime(r.validFrom)} — {formatDateTime(r.validUntil)}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('release.form.reason')}</th>
+            <td colSpan={3}>{r.reason}</td>
+          </tr>
+        </PairTable>
         <table className="wo-table wo-materials">
           <thead>
             <tr>

@@ -4,6 +4,7 @@ import { Alert, Button, Flex, Segmented, Skeleton } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../app/api';
+import { PairTable, PrintedFormHead } from '../../app/components/printed-form';
 import { ChannelText } from '../../app/components/request-tags';
 import { keys } from '../../app/data';
 import { formatDateTime, formatYuan } from '../../app/format';
@@ -96,94 +97,85 @@ export default function WorkOrderPrintPage() {
       </Flex>
 
       <div className={`work-order wo-${size}`} data-testid="work-order" data-size={size}>
-        <h1 className="wo-title">{t('workOrder.title', { project: r.projectName })}</h1>
-        <Flex justify="space-between" className="wo-meta">
-          <span>
-            {t('workOrder.number')}：<strong data-testid="work-order-number">{r.number}</strong>
-          </span>
-          <span>
-            {t('workOrder.registeredAt')}：{formatDateTime(r.createdAt)}
-          </span>
-        </Flex>
+        <PrintedFormHead
+          title={t('workOrder.title', { project: r.projectName })}
+          numberLabel={t('workOrder.number')}
+          number={r.number}
+          numberTestId="work-order-number"
+          dateLabel={t('workOrder.registeredAt')}
+          date={r.createdAt}
+        />
 
-        <table className="wo-table">
-          <colgroup>
-            <col className="wo-th-col" />
-            <col />
-            <col className="wo-th-col" />
-            <col />
-          </colgroup>
-          <tbody>
+        <PairTable>
+          <tr>
+            <th>{t('workOrder.unit')}</th>
+            <td>{dash([r.unitNumber, r.location].filter(Boolean).join(' '))}</td>
+            <th>{t('workOrder.requester')}</th>
+            <td>{dash(r.requesterName)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.contact')}</th>
+            <td>{dash(r.requesterPhone)}</td>
+            <th>{t('workOrder.channel')}</th>
+            <td>
+              <ChannelText channel={r.channel} />
+            </td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.category')}</th>
+            <td>{dash(r.categoryPath)}</td>
+            <th>{t('workOrder.scope')}</th>
+            <td>{tx(`workOrder.scope.${rp.scope}`, rp.scope)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.content')}</th>
+            <td colSpan={3} className="pre-wrap" data-testid="work-order-content">
+              {r.content}
+            </td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.charge')}</th>
+            <td data-testid="work-order-charge">{charge}</td>
+            <th>{t('workOrder.agreedAt')}</th>
+            <td>{rp.paid ? at(rp.agreedAt) : '—'}</td>
+          </tr>
+          {rp.assessment ? (
             <tr>
-              <th>{t('workOrder.unit')}</th>
-              <td>{dash([r.unitNumber, r.location].filter(Boolean).join(' '))}</td>
-              <th>{t('workOrder.requester')}</th>
-              <td>{dash(r.requesterName)}</td>
+              <th>{t('workOrder.assessment')}</th>
+              <td colSpan={3}>{rp.assessment}</td>
             </tr>
-            <tr>
-              <th>{t('workOrder.contact')}</th>
-              <td>{dash(r.requesterPhone)}</td>
-              <th>{t('workOrder.channel')}</th>
-              <td>
-                <ChannelText channel={r.channel} />
-              </td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.category')}</th>
-              <td>{dash(r.categoryPath)}</td>
-              <th>{t('workOrder.scope')}</th>
-              <td>{tx(`workOrder.scope.${rp.scope}`, rp.scope)}</td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.content')}</th>
-              <td colSpan={3} className="pre-wrap" data-testid="work-order-content">
-                {r.content}
-              </td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.charge')}</th>
-              <td data-testid="work-order-charge">{charge}</td>
-              <th>{t('workOrder.agreedAt')}</th>
-              <td>{rp.paid ? at(rp.agreedAt) : '—'}</td>
-            </tr>
-            {rp.assessment ? (
-              <tr>
-                <th>{t('workOrder.assessment')}</th>
-                <td colSpan={3}>{rp.assessment}</td>
-              </tr>
-            ) : null}
-            <tr>
-              <th>{t('workOrder.preferredTime')}</th>
-              <td>{dash(r.preferredTime)}</td>
-              <th>{t('workOrder.appointment')}</th>
-              <td data-testid="work-order-appointment">{at(rp.appointmentAt)}</td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.technician')}</th>
-              <td data-testid="work-order-technician">{dash(r.assigneeName)}</td>
-              <th>{t('workOrder.dispatchedAt')}</th>
-              <td>{at(dispatched?.at)}</td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.acceptedAt')}</th>
-              <td>{at(rp.acceptedAt)}</td>
-              <th>{t('workOrder.arrivedAt')}</th>
-              <td>{at(rp.arrivedAt)}</td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.completedAt')}</th>
-              <td>{at(rp.completedAt)}</td>
-              <th>{t('workOrder.status')}</th>
-              <td>{tx(`status.${r.kind}.${r.status}`, r.statusLabel)}</td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.findings')}</th>
-              <td colSpan={3} className="pre-wrap wo-tall">
-                {rp.findings}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+          ) : null}
+          <tr>
+            <th>{t('workOrder.preferredTime')}</th>
+            <td>{dash(r.preferredTime)}</td>
+            <th>{t('workOrder.appointment')}</th>
+            <td data-testid="work-order-appointment">{at(rp.appointmentAt)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.technician')}</th>
+            <td data-testid="work-order-technician">{dash(r.assigneeName)}</td>
+            <th>{t('workOrder.dispatchedAt')}</th>
+            <td>{at(dispatched?.at)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.acceptedAt')}</th>
+            <td>{at(rp.acceptedAt)}</td>
+            <th>{t('workOrder.arrivedAt')}</th>
+            <td>{at(rp.arrivedAt)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.completedAt')}</th>
+            <td>{at(rp.completedAt)}</td>
+            <th>{t('workOrder.status')}</th>
+            <td>{tx(`status.${r.kind}.${r.status}`, r.statusLabel)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.findings')}</th>
+            <td colSpan={3} className="pre-wrap wo-tall">
+              {rp.findings}
+            </td>
+          </tr>
+        </PairTable>
 
         <table className="wo-table wo-materials" data-testid="work-order-materials">
           <thead>
@@ -242,47 +234,39 @@ export default function WorkOrderPrintPage() {
           </tfoot>
         </table>
 
-        <table className="wo-table">
-          <colgroup>
-            <col className="wo-th-col" />
-            <col />
-            <col className="wo-th-col" />
-            <col />
-          </colgroup>
-          <tbody>
-            {noteOf(completed) ? (
-              <tr>
-                <th>{t('workOrder.note')}</th>
-                <td colSpan={3} className="pre-wrap">
-                  {noteOf(completed)}
-                </td>
-              </tr>
-            ) : null}
+        <PairTable>
+          {noteOf(completed) ? (
             <tr>
-              <th>{t('workOrder.signature')}</th>
-              <td className="wo-signature-cell">
-                {rp.signatureFileId ? (
-                  <img
-                    src={`/api/files/${rp.signatureFileId}`}
-                    alt={t('workOrder.signature')}
-                    className="wo-signature"
-                    data-testid="work-order-signature"
-                  />
-                ) : absent ? (
-                  <span>{t('workOrder.residentAbsent', { note: noteOf(absent) })}</span>
-                ) : null}
-              </td>
-              <th>{t('workOrder.signedAt')}</th>
-              <td>{at(rp.signedAt)}</td>
-            </tr>
-            <tr>
-              <th>{t('workOrder.confirmation')}</th>
-              <td colSpan={3} data-testid="work-order-confirmation">
-                {confirmed}
+              <th>{t('workOrder.note')}</th>
+              <td colSpan={3} className="pre-wrap">
+                {noteOf(completed)}
               </td>
             </tr>
-          </tbody>
-        </table>
+          ) : null}
+          <tr>
+            <th>{t('workOrder.signature')}</th>
+            <td className="wo-signature-cell">
+              {rp.signatureFileId ? (
+                <img
+                  src={`/api/files/${rp.signatureFileId}`}
+                  alt={t('workOrder.signature')}
+                  className="wo-signature"
+                  data-testid="work-order-signature"
+                />
+              ) : absent ? (
+                <span>{t('workOrder.residentAbsent', { note: noteOf(absent) })}</span>
+              ) : null}
+            </td>
+            <th>{t('workOrder.signedAt')}</th>
+            <td>{at(rp.signedAt)}</td>
+          </tr>
+          <tr>
+            <th>{t('workOrder.confirmation')}</th>
+            <td colSpan={3} data-testid="work-order-confirmation">
+              {confirmed}
+            </td>
+          </tr>
+        </PairTable>
         <div className="wo-footer">{t('workOrder.printedAt', { at: formatDateTime(Date.now()) })}</div>
       </div>
     </div>

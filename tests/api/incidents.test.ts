@@ -134,6 +134,12 @@ describeEachDb('front desk: office incidents', (dialect) => {
     });
     expect(future.status).toBe(400);
     expect(future.body.error.fields.occurredAt).toBeTruthy();
+    // Thirty days back is the window; a day more is refused, naming the field.
+    const old = { projectId: yghy, class: 'A', place: '前台', people: '业主', description: '补记' };
+    expect((await as.qiantai!.post('/api/incidents', { ...old, occurredAt: clock.now() - 29 * 24 * 60 * MIN })).status).toBe(201);
+    const tooOld = await as.qiantai!.post('/api/incidents', { ...old, occurredAt: clock.now() - 31 * 24 * 60 * MIN });
+    expect(tooOld.status).toBe(400);
+    expect(tooOld.body.error.fields.occurredAt).toBe('发生时间不能早于 30 天前');
   });
 
   it('receptionist: handling steps are appended, a correction is a new step pointing at the old one', async () => {
@@ -333,6 +339,18 @@ describeEachDb('front desk: emergencies in the estate', (dialect) => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body as Body;
   };
+
+  it('receptionist: an emergency cannot be logged as starting in the future or more than 7 days back; within the window it can', async () => {
+    const body = { projectId: yghy, type: 'lift', place: '3 栋', summary: '补记' };
+    const future = await as.qiantai!.post('/api/emergencies', { ...body, startedAt: clock.now() + 60 * MIN });
+    expect(future.status).toBe(400);
+    expect(future.body.error.fields.startedAt).toBe('发生时间不能晚于现在');
+    const tooOld = await as.qiantai!.post('/api/emergencies', { ...body, startedAt: clock.now() - 8 * 24 * 60 * MIN });
+    expect(tooOld.status).toBe(400);
+    expect(tooOld.body.error.fields.startedAt).toBe('发生时间不能早于 7 天前');
+    const earlier = await report('lift', { startedAt: clock.now() - 6 * 24 * 60 * MIN });
+    expect(earlier.startedAt).toBe(clock.now() - 6 * 24 * 60 * MIN);
+  });
 
   it('receptionist: a lift entrapment is told by plan to the engineering department and the project manager, and who was told is kept', async () => {
     const e = await report('lift', { summary: '2 号电梯停在 12 与 13 楼之间，轿厢内 2 人' });

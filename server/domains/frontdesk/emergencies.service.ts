@@ -21,12 +21,11 @@ import {
 } from './emergencies.schema.ts';
 import type { StepCreateInput } from './incidents.schema.ts';
 import { departmentByCode, departmentUsers, type Notified, projectResidentUsers, projectUsersByRole, RecipientList } from './recipients.ts';
-import { appendStep, checkCorrects, presentStep } from './steps.ts';
+import { appendStep, checkCorrects, presentStep, recordStart } from './steps.ts';
 
 export const EMERGENCY_PREFIX = 'YJ';
 export const PLANS_SETTING = 'emergency.plans';
-const MAX_BACKDATE_MS = 7 * 86_400_000;
-const CLOCK_SKEW_MS = 60_000;
+const BACKDATE_DAYS = 7;
 const NOTICE_SLICE = 1000;
 
 /**
@@ -234,13 +233,7 @@ export async function myNotices(ctx: AppContext, viewer: Viewer) {
 
 /** Logs an emergency and carries out its notification plan in the same transaction; who was told is kept on it. */
 export async function createEmergency(ctx: AppContext, viewer: Viewer, input: EmergencyCreateInput) {
-  if (!inProject(viewer, input.projectId)) throw fieldError('projectId', '项目不存在');
-  const project = await ctx.db.selectFrom('projects').select(['id', 'name']).where('id', '=', input.projectId).executeTakeFirst();
-  if (!project) throw fieldError('projectId', '项目不存在');
-  const now = ctx.clock.now();
-  const startedAt = input.startedAt ?? now;
-  if (startedAt > now + CLOCK_SKEW_MS) throw fieldError('startedAt', '发生时间不能晚于现在');
-  if (startedAt < now - MAX_BACKDATE_MS) throw fieldError('startedAt', '发生时间不能早于 7 天前');
+  const { project, happened: startedAt } = await recordStart(ctx, viewer, input.projectId, 'startedAt', input.startedAt, BACKDATE_DAYS);
   const live: LiveEvent[] = [];
   const id = await write(ctx, actorOf(viewer), async (tx, audit, at) => {
     const notified = await planRecipients(tx, project.id, input.type);

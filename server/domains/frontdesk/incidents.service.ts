@@ -22,15 +22,14 @@ import {
   type StepCreateInput,
 } from './incidents.schema.ts';
 import { departmentByCode, departmentUsers, type Notified, projectUsersByRole, RecipientList } from './recipients.ts';
-import { appendStep, checkCorrects, presentStep } from './steps.ts';
+import { appendStep, checkCorrects, presentStep, recordStart } from './steps.ts';
 
 export const INCIDENT_PREFIX = 'SJ';
 /** "在两个工作日内填报《突发事件处理记录表》" — a setting per company or project. */
 export const REPORT_DAYS_SETTING = 'incident.reportWorkingDays';
 export const DEFAULT_REPORT_DAYS = 2;
 /** A logged incident may be up to this old: the record is made after the visit, seldom later. */
-const MAX_BACKDATE_MS = 30 * 86_400_000;
-const CLOCK_SKEW_MS = 60_000;
+const BACKDATE_DAYS = 30;
 
 type Owner = { role: string; as: string } | { department: string; as: string };
 
@@ -187,13 +186,7 @@ async function ownersOf(tx: Tx, projectId: string, cls: IncidentClass): Promise<
  * kept on the record, so the report form shows it and nobody has to remember.
  */
 export async function createIncident(ctx: AppContext, viewer: Viewer, input: IncidentCreateInput) {
-  if (!inProject(viewer, input.projectId)) throw fieldError('projectId', '项目不存在');
-  const project = await ctx.db.selectFrom('projects').select(['id', 'name']).where('id', '=', input.projectId).executeTakeFirst();
-  if (!project) throw fieldError('projectId', '项目不存在');
-  const now = ctx.clock.now();
-  const occurredAt = input.occurredAt ?? now;
-  if (occurredAt > now + CLOCK_SKEW_MS) throw fieldError('occurredAt', '发生时间不能晚于现在');
-  if (occurredAt < now - MAX_BACKDATE_MS) throw fieldError('occurredAt', '发生时间不能早于 30 天前');
+  const { project, happened: occurredAt } = await recordStart(ctx, viewer, input.projectId, 'occurredAt', input.occurredAt, BACKDATE_DAYS);
   const dueAt = reportDueAt(occurredAt, await reportDays(ctx.db, project.id), await calendarConfig(ctx.db, project.id));
   const live: LiveEvent[] = [];
   const id = await write(ctx, actorOf(viewer), async (tx, audit, at) => {

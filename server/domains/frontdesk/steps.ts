@@ -1,4 +1,5 @@
-import type { Viewer } from '../../platform/auth/viewer.ts';
+import { inProject, type Viewer } from '../../platform/auth/viewer.ts';
+import type { AppContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/index.ts';
 import { fieldError } from '../../platform/http/errors.ts';
 import type { Audit } from '../../platform/write.ts';
@@ -53,4 +54,22 @@ export async function appendStep(
 
 export function presentStep(s: StepRow) {
   return { n: s.n, at: s.at, actorName: s.actor_name, text: s.text, correctsN: s.corrects_n };
+}
+
+/** A little ahead of the server's clock is the person's watch, not the future. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * The project a new record is logged in, and when it happened (now when not given): never in
+ * the future, never before the record's window (`days`), refused naming `field`.
+ */
+export async function recordStart(ctx: AppContext, viewer: Viewer, projectId: string, field: string, at: number | undefined, days: number) {
+  if (!inProject(viewer, projectId)) throw fieldError('projectId', '项目不存在');
+  const project = await ctx.db.selectFrom('projects').select(['id', 'name']).where('id', '=', projectId).executeTakeFirst();
+  if (!project) throw fieldError('projectId', '项目不存在');
+  const now = ctx.clock.now();
+  const happened = at ?? now;
+  if (happened > now + CLOCK_SKEW_MS) throw fieldError(field, '发生时间不能晚于现在');
+  if (happened < now - days * 86_400_000) throw fieldError(field, `发生时间不能早于 ${days} 天前`);
+  return { project, happened };
 }

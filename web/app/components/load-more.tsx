@@ -1,4 +1,5 @@
-import { Button, Flex } from 'antd';
+import { Alert, Button, Empty, Flex, Skeleton } from 'antd';
+import { errorText } from '../forms';
 import { useT } from '../i18n';
 
 export function LoadMore(props: { hasMore: boolean; loading: boolean; onLoad(): void; count: number }) {
@@ -13,5 +14,18 @@ export function LoadMore(props: { hasMore: boolean; loading: boolean; onLoad(): 
         <span className="muted">{t('common.allLoaded', { n: props.count })}</span>
       ) : null}
     </Flex>
+  );
+}
+
+/** What a paged list shows before or instead of its rows: its error, a skeleton while the first page loads, or that there is nothing. */
+export function ListStatus(props: { list: { isError: boolean; error: unknown; isPending: boolean; items: unknown[] }; empty: string }) {
+  const t = useT();
+  const { list } = props;
+  return (
+    <>
+      {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
+      {list.isPending ? <Skeleton active /> : null}
+      {!list.isPending && list.items.length === 0 ? <Empty description={props.empty} /> : null}
+    </>
   );
 }

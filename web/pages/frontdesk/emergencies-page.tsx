@@ -7,7 +7,6 @@ import {
   DatePicker,
   Descriptions,
   Drawer,
-  Empty,
   Flex,
   Form,
   Grid,
@@ -25,7 +24,7 @@ import { useSearchParams } from 'react-router';
 import { api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../app/components/form-modal';
-import { LoadMore } from '../../app/components/load-more';
+import { ListStatus, LoadMore } from '../../app/components/load-more';
 import { PageHeader } from '../../app/components/page-header';
 import { ProjectSelect } from '../../app/components/pickers';
 import { usePagedList, useProjects } from '../../app/data';
@@ -150,9 +149,7 @@ export default function EmergenciesPage() {
           data-testid="emergency-status-filter"
         />
       </Flex>
-      {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
-      {list.isPending ? <Skeleton active /> : null}
-      {!list.isPending && list.items.length === 0 ? <Empty description={t('emergency.empty')} /> : null}
+      <ListStatus list={list} empty={t('emergency.empty')} />
       <Flex vertical gap={8}>
         {list.items.map((e) => (
           <Card key={e.id} size="small" hoverable onClick={() => set('id', e.id)} data-testid="emergency-row">

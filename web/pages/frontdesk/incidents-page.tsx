@@ -8,7 +8,6 @@ import {
   DatePicker,
   Descriptions,
   Drawer,
-  Empty,
   Flex,
   Form,
   Grid,
@@ -26,7 +25,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../app/api';
 import { FormModal } from '../../app/components/form-modal';
-import { LoadMore } from '../../app/components/load-more';
+import { ListStatus, LoadMore } from '../../app/components/load-more';
 import { PageHeader } from '../../app/components/page-header';
 import { ProjectSelect } from '../../app/components/pickers';
 import { usePagedList, useProjects } from '../../app/data';
@@ -129,9 +128,7 @@ export default function IncidentsPage() {
           data-testid="incident-filter"
         />
       </Flex>
-      {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
-      {list.isPending ? <Skeleton active /> : null}
-      {!list.isPending && list.items.length === 0 ? <Empty description={t('incident.empty')} /> : null}
+      <ListStatus list={list} empty={t('incident.empty')} />
       {list.items.map((i) => (
         <Card
           key={i.id}
@@ -437,9 +434,7 @@ function CasesTab() {
         style={{ maxWidth: 360 }}
         data-testid="incident-case-search"
       />
-      {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
-      {list.isPending ? <Skeleton active /> : null}
-      {!list.isPending && list.items.length === 0 ? <Empty description={t('incident.noCases')} /> : null}
+      <ListStatus list={list} empty={t('incident.noCases')} />
       {list.items.map((c) => (
         <Card key={c.id} size="small" data-testid="incident-case-row">
           <Flex gap={6} wrap align="center">

@@ -25,7 +25,7 @@ import { type ReactNode, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../../app/api';
 import { FormModal } from '../../app/components/form-modal';
-import { LoadMore } from '../../app/components/load-more';
+import { ListStatus, LoadMore } from '../../app/components/load-more';
 import { PageHeader } from '../../app/components/page-header';
 import { ProjectSelect, StaffPicker, UnitPicker } from '../../app/components/pickers';
 import { useDepartments, usePagedList, useProjects } from '../../app/data';
@@ -655,9 +655,7 @@ function AppointmentsTab(props: { projectId: string; onCheckIn(a: Appointment): 
           data-testid="appointment-phone-search"
         />
       </Flex>
-      {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
-      {list.isPending ? <Skeleton active /> : null}
-      {!list.isPending && list.items.length === 0 ? <Empty description={t('visitor.noAppointments')} /> : null}
+      <ListStatus list={list} empty={t('visitor.noAppointments')} />
       {list.items.map((a) => (
         <AppointmentCard key={a.id} a={a} onCheckIn={() => props.onCheckIn(a)} onCancel={() => props.onCancel(a)} />
       ))}
@@ -722,9 +720,7 @@ function HistoryTab({ projectId }: { projectId: string }) {
           {t('visitor.search')}
         </Button>
       </Form>
-      {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
-      {list.isPending ? <Skeleton active /> : null}
-      {!list.isPending && list.items.length === 0 ? <Empty description={t('visitor.noVisits')} /> : null}
+      <ListStatus list={list} empty={t('visitor.noVisits')} />
       {list.items.map((v) => (
         <VisitCard
           key={v.id}

@@ -188,6 +188,34 @@ function HostFields({ projectId, allowOther }: { projectId?: string; allowOther:
   );
 }
 
+/** The visitor's name and mobile number, asked alike at the counter and when booking. */
+function NameAndPhoneFields(props: { testId: 'visitor' | 'appointment' }) {
+  const t = useT();
+  return (
+    <Flex gap={12} wrap>
+      <Form.Item
+        name="name"
+        label={t('visitor.name')}
+        rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+        style={{ flex: '1 1 140px' }}
+      >
+        <Input maxLength={40} data-testid={`${props.testId}-name`} />
+      </Form.Item>
+      <Form.Item
+        name="phone"
+        label={t('visitor.phone')}
+        rules={[
+          { required: true, message: t('form.required') },
+          { pattern: PHONE_RE, message: t('visitor.phoneInvalid') },
+        ]}
+        style={{ flex: '1 1 160px' }}
+      >
+        <Input inputMode="tel" maxLength={13} data-testid={`${props.testId}-phone`} />
+      </Form.Item>
+    </Flex>
+  );
+}
+
 function IdFields() {
   const t = useT();
   return (
@@ -458,27 +486,7 @@ export default function VisitorsPage() {
           await refresh();
         }}
       >
-        <Flex gap={12} wrap>
-          <Form.Item
-            name="name"
-            label={t('visitor.name')}
-            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-            style={{ flex: '1 1 140px' }}
-          >
-            <Input maxLength={40} data-testid="visitor-name" />
-          </Form.Item>
-          <Form.Item
-            name="phone"
-            label={t('visitor.phone')}
-            rules={[
-              { required: true, message: t('form.required') },
-              { pattern: PHONE_RE, message: t('visitor.phoneInvalid') },
-            ]}
-            style={{ flex: '1 1 160px' }}
-          >
-            <Input inputMode="tel" maxLength={13} data-testid="visitor-phone" />
-          </Form.Item>
-        </Flex>
+        <NameAndPhoneFields testId="visitor" />
         <IdFields />
         <Form.Item name="purpose" label={t('visitor.purpose')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
           <Input maxLength={200} data-testid="visitor-purpose" />
@@ -520,27 +528,7 @@ export default function VisitorsPage() {
           await refresh();
         }}
       >
-        <Flex gap={12} wrap>
-          <Form.Item
-            name="name"
-            label={t('visitor.name')}
-            rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-            style={{ flex: '1 1 140px' }}
-          >
-            <Input maxLength={40} data-testid="appointment-name" />
-          </Form.Item>
-          <Form.Item
-            name="phone"
-            label={t('visitor.phone')}
-            rules={[
-              { required: true, message: t('form.required') },
-              { pattern: PHONE_RE, message: t('visitor.phoneInvalid') },
-            ]}
-            style={{ flex: '1 1 160px' }}
-          >
-            <Input inputMode="tel" maxLength={13} data-testid="appointment-phone" />
-          </Form.Item>
-        </Flex>
+        <NameAndPhoneFields testId="appointment" />
         <Form.Item name="expectedAt" label={t('visitor.expectedAt')} rules={[{ required: true, message: t('form.required') }]}>
           <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: 220 }} data-testid="appointment-expected" />
         </Form.Item>

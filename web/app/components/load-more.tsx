@@ -17,7 +17,7 @@ export function LoadMore(props: { hasMore: boolean; loading: boolean; onLoad(): 
   );
 }
 
-/** What a paged list shows before or instead of its rows: its error, a skeleton while the first page loads, or that there is nothing. */
+/** What a paged list shows before or instead of its rows: its error, a skeleton while the first page loads, or that there is nothing (rows, when there are some, follow it). */
 export function ListStatus(props: { list: { isError: boolean; error: unknown; isPending: boolean; items: unknown[] }; empty: string }) {
   const t = useT();
   const { list } = props;
@@ -25,7 +25,7 @@ export function ListStatus(props: { list: { isError: boolean; error: unknown; is
     <>
       {list.isError ? <Alert type="error" showIcon title={errorText(list.error, t)} /> : null}
       {list.isPending ? <Skeleton active /> : null}
-      {!list.isPending && list.items.length === 0 ? <Empty description={props.empty} /> : null}
+      {!list.isPending && !list.isError && list.items.length === 0 ? <Empty description={props.empty} /> : null}
     </>
   );
 }

@@ -1,10 +1,9 @@
 import { RightOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Flex, Skeleton, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Tag, Typography } from 'antd';
 import { Link, useNavigate } from 'react-router';
-import { LoadMore } from '../../app/components/load-more';
+import { ListStatus, LoadMore } from '../../app/components/load-more';
 import { usePagedList } from '../../app/data';
 import { formatDateTime } from '../../app/format';
-import { errorText } from '../../app/forms';
 import { useTx } from '../../app/i18n';
 import type { RequestSummary } from '../../app/types';
 import { residentKeys } from './resident-keys';
@@ -32,13 +31,8 @@ export default function MyRequestsPage() {
           {t('residentApp.requests.report')}
         </Button>
       </Flex>
-      {list.isPending ? (
-        <Skeleton active />
-      ) : list.isError ? (
-        <Alert type="error" showIcon title={errorText(list.error, t)} />
-      ) : list.items.length === 0 ? (
-        <Empty description={t('residentApp.requests.empty')} />
-      ) : (
+      <ListStatus list={list} empty={t('residentApp.requests.empty')} />
+      {list.items.length > 0 ? (
         <>
           <Flex vertical gap={10}>
             {list.items.map((r) => (
@@ -72,7 +66,7 @@ export default function MyRequestsPage() {
             count={list.items.length}
           />
         </>
-      )}
+      ) : null}
     </div>
   );
 }

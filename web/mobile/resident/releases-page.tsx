@@ -1,9 +1,9 @@
 import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, Radio, Segmented, Skeleton, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Radio, Segmented, Skeleton, Timeline, Typography } from 'antd';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../app/api';
-import { LoadMore } from '../../app/components/load-more';
+import { ListStatus, LoadMore } from '../../app/components/load-more';
 import { usePagedList } from '../../app/data';
 import { chinaEpoch, formatDate, formatDateTime } from '../../app/format';
 import { errorText, useErrorReporter } from '../../app/forms';
@@ -286,13 +286,8 @@ export default function ResidentReleasesPage() {
           {t('release.resident.apply')}
         </Button>
       </Flex>
-      {list.isPending ? (
-        <Skeleton active />
-      ) : list.isError ? (
-        <Alert type="error" showIcon title={errorText(list.error, t)} />
-      ) : list.items.length === 0 ? (
-        <Empty description={t('release.resident.empty')} />
-      ) : (
+      <ListStatus list={list} empty={t('release.resident.empty')} />
+      {list.items.length > 0 ? (
         <>
           <Flex vertical gap={10}>
             {list.items.map((r) => (
@@ -322,7 +317,7 @@ export default function ResidentReleasesPage() {
             count={list.items.length}
           />
         </>
-      )}
+      ) : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { PrinterOutlined } from '@ant-design/icons';
 import { Button, DatePicker } from 'antd';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
+import { useAddressParams } from '../address-params';
 import { useProjects } from '../data';
 import { formatMonth } from '../format';
 import { useT } from '../i18n';
@@ -18,22 +18,6 @@ export function useReportMonth() {
   const [params, set] = useAddressParams<'projectId' | 'month'>();
   const projectId = params.get('projectId') ?? projects.data?.[0]?.id;
   return { projects, projectId, month: monthParam(params), set };
-}
-
-/** A report's choices kept in the address: read them, and set or clear one without adding a history step. */
-export function useAddressParams<K extends string>() {
-  const [params, setParams] = useSearchParams();
-  const set = (key: K, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
-  return [params, set] as const;
 }
 
 /** The month in the address, or this month. */

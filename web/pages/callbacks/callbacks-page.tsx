@@ -2,7 +2,8 @@ import { CheckCircleOutlined, PhoneOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Collapse, Flex, Form, Input, Radio, Segmented, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useAddressParams } from '../../app/address-params';
 import { api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../app/components/form-modal';
@@ -79,7 +80,7 @@ export default function CallbacksPage() {
   const qc = useQueryClient();
   const { message } = App.useApp();
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams();
   const projectId = params.get('projectId') || projects.data?.[0]?.id;
   const status = (params.get('status') as 'pending' | 'done' | null) ?? 'pending';
   const kind = params.get('kind') ?? undefined;
@@ -91,17 +92,6 @@ export default function CallbacksPage() {
   });
   const [recording, setRecording] = useState<CallbackTask | null>(null);
   const writable = can('callback.record');
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   const submit = async (v: ResultValues) => {
     if (!recording) return;

@@ -3,7 +3,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, DatePicker, Flex, Form, Input, InputNumber, Radio, Select, Switch, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { type HTMLAttributes, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { useAddressParams } from '../../app/address-params';
 import { ApiError, api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../app/components/form-modal';
@@ -74,7 +75,7 @@ export default function CallsPage() {
   const navigate = useNavigate();
   const duration = useDuration();
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams();
   const projectId = params.get('projectId') ?? undefined;
   const direction = params.get('direction') ?? undefined;
   const answered = params.get('answered') ?? undefined;
@@ -93,17 +94,6 @@ export default function CallsPage() {
   const writable = can('calls.log');
   const targetProject = projectId ?? projects.data?.[0]?.id;
   const refresh = () => qc.invalidateQueries({ queryKey: ['calls'] });
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   return (
     <div>

@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Descriptions, Drawer, Empty, Flex, Grid, Input, Select, Skeleton, Table, Typography } from 'antd';
 import { type HTMLAttributes, type MouseEvent, useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { z } from 'zod';
 import type * as Cs from '../../../server/domains/complaints/cases.schema.ts';
+import { useAddressParams } from '../../app/address-params';
 import { api } from '../../app/api';
 import { LoadMore } from '../../app/components/load-more';
 import { PageHeader } from '../../app/components/page-header';
@@ -29,24 +30,13 @@ const SECTIONS = ['summary', 'handling', 'cause', 'preventive', 'lessons'] as co
  */
 export default function CasesPage() {
   const t = useT();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams(['case']);
   const q = params.get('q') ?? '';
   const grade = (params.get('grade') as Grade | null) ?? undefined;
   const projectId = params.get('projectId') ?? undefined;
   const openId = params.get('case');
   const [text, setText] = useState(q);
   useEffect(() => setText(q), [q]);
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: key !== 'case' },
-    );
 
   const list = usePagedList<CaseSummary>(['cases'], '/api/cases', { q: q || undefined, grade, projectId, limit: 30 });
 

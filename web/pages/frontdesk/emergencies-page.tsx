@@ -20,7 +20,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useAddressParams } from '../../app/address-params';
 import { api } from '../../app/api';
 import { useCan } from '../../app/auth';
 import { FormModal } from '../../app/components/form-modal';
@@ -89,7 +89,7 @@ export default function EmergenciesPage() {
   const can = useCan();
   const qc = useQueryClient();
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams(['id']);
   const projectId = params.get('projectId') ?? undefined;
   const status = (params.get('status') as StatusFilter | null) ?? 'open';
   const openId = params.get('id');
@@ -97,17 +97,6 @@ export default function EmergenciesPage() {
   const [showPlans, setShowPlans] = useState(false);
   const writable = can('incident.manage');
   const target = projectId ?? projects.data?.[0]?.id;
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: key !== 'id' },
-    );
 
   const list = usePagedList<EmergencySummary>(['emergencies'], '/api/emergencies', {
     projectId,

@@ -22,7 +22,8 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useAddressParams } from '../../app/address-params';
 import { api } from '../../app/api';
 import { FormModal } from '../../app/components/form-modal';
 import { ListStatus, LoadMore } from '../../app/components/load-more';
@@ -73,24 +74,13 @@ export default function IncidentsPage() {
   const t = useT();
   const qc = useQueryClient();
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams(['id']);
   const projectId = params.get('projectId') ?? undefined;
   const cls = (params.get('class') as IncidentClass | null) ?? undefined;
   const filter = (params.get('filter') as Filter | null) ?? 'all';
   const tab = params.get('tab') ?? 'list';
   const openId = params.get('id');
   const [adding, setAdding] = useState(false);
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: key !== 'id' },
-    );
 
   const list = usePagedList<IncidentSummary>(['incidents'], '/api/incidents', {
     projectId,

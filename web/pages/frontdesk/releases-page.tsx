@@ -2,7 +2,8 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Drawer, Flex, Form, Input, Radio, Segmented, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { useAddressParams } from '../../app/address-params';
 import { api } from '../../app/api';
 import { LoadMore } from '../../app/components/load-more';
 import { PageHeader } from '../../app/components/page-header';
@@ -194,22 +195,11 @@ export default function ReleasesPage() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams();
   const projectId = params.get('projectId') || projects.data?.[0]?.id;
   const scope = (params.get('scope') as Scope | null) ?? 'pending';
   const [applying, setApplying] = useState(false);
   const list = usePagedList<ReleaseSummary>(releaseKeys.lists, '/api/releases', { projectId, scope, limit: 50 }, !!projectId);
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   return (
     <div>

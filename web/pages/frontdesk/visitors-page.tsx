@@ -22,7 +22,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { type ReactNode, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useAddressParams } from '../../app/address-params';
 import { api } from '../../app/api';
 import { FormModal } from '../../app/components/form-modal';
 import { ListStatus, LoadMore } from '../../app/components/load-more';
@@ -340,7 +340,7 @@ export default function VisitorsPage() {
   const { message } = App.useApp();
   const report = useErrorReporter();
   const projects = useProjects();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useAddressParams();
   const tab = params.get('tab') ?? 'board';
   const chosen = params.get('projectId') ?? undefined;
   const projectId = chosen ?? projects.data?.[0]?.id;
@@ -348,17 +348,6 @@ export default function VisitorsPage() {
   const [booking, setBooking] = useState(false);
   const [checking, setChecking] = useState<Appointment | null>(null);
   const [cancelling, setCancelling] = useState<Appointment | null>(null);
-
-  const set = (key: string, value: string | undefined) =>
-    setParams(
-      (p) => {
-        const next = new URLSearchParams(p);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
 
   const board = useQuery({
     queryKey: ['visits', 'board', projectId],

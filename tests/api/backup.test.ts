@@ -1,27 +1,14 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/demo/demo-data.ts';
 import { checkBackup } from '../../server/platform/backup.ts';
-import { type CliProcess, runCli, spawnCli } from '../helpers/cli.ts';
+import { type CliProcess, freePort, runCli, spawnCli } from '../helpers/cli.ts';
 import { Client } from '../helpers/server.ts';
 
 /** The CLI's `serve` has no "pick any port" mode: ask the kernel for a free one first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startServer(dataDir: string) {
   const port = await freePort();
   const proc = spawnCli(['serve'], { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });

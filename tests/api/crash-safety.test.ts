@@ -1,21 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/demo/demo-data.ts';
-import { type CliProcess, cliEnvFor, runCli, spawnCli } from '../helpers/cli.ts';
+import { type CliProcess, cliEnvFor, freePort, runCli, spawnCli } from '../helpers/cli.ts';
 import { createTestDb, describeEachDb, type TestDb } from '../helpers/db.ts';
 import { Client } from '../helpers/server.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The server is killed with SIGKILL in the middle of an intake load (no shutdown of any kind)

@@ -1,24 +1,11 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/demo/demo-data.ts';
-import { type CliProcess, cliEnvFor, spawnCli } from '../helpers/cli.ts';
+import { type CliProcess, cliEnvFor, freePort, spawnCli } from '../helpers/cli.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { Client } from '../helpers/server.ts';
 import { openLive } from '../helpers/sse.ts';
 
 /** The CLI's `serve` has no "pick any port" mode: ask the kernel for a free one first. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cookieOf = (c: Client) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 

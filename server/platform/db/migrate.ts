@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
 import type { Dialect } from './index.ts';
 
@@ -37,10 +37,41 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promis
   // Without a schema Kysely finds its bookkeeping tables in *any* schema of the database, so
   // while another schema (a parallel test file, a second install) has them it skips creating ours.
   const migrationTableSchema = dialect === 'postgres' ? await currentSchema(db) : undefined;
-  const migrator = new Migrator({ db, provider: new ListProvider(dialect), migrationTableSchema });
+  const migrator = new Migrator({
+    db: dialect === 'postgres' ? ownSchemaOnly(db) : db,
+    provider: new ListProvider(dialect),
+    migrationTableSchema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * PostgreSQL: the migrator looks for its bookkeeping tables in this database's own schema only.
+ * Kysely's introspection reads every schema of the database and calls has_schema_privilege()
+ * on each name, which fails ("schema … does not exist") when another installation or test
+ * drops its schema at that moment. The rest of the database handle is used as it is.
+ */
+function ownSchemaOnly(db: Kysely<any>): Kysely<any> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    getTables: async () => {
+      const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+        select c.relname as name, n.nspname as schema, c.relkind as kind
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v', columns: [] }));
+    },
+    getMetadata: async (options) => ({ tables: await introspection.getTables(options) }),
+  };
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'introspection') return introspection;
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 async function currentSchema(db: Kysely<any>): Promise<string | undefined> {

@@ -73,10 +73,19 @@ export async function signIn(page: Page, url: string, username: string, password
 
 /** Types a date and time into an antd picker and takes it with the picker's OK, checked and typed again if the panel had not read it yet. */
 export async function pickTime(page: Page, picker: Locator, value: string) {
+  const panel = page.locator('.ant-picker-dropdown:visible');
   for (let attempt = 0; attempt < 3; attempt++) {
     await picker.click();
     await picker.fill(value);
     await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+    // Taken only when the panel has closed with the value in the field: on a loaded machine the
+    // OK can land before the typed text is read, the panel stays open, and leaving it then
+    // (a click elsewhere) would throw the text away. So type and confirm again instead.
+    try {
+      await panel.waitFor({ state: 'detached', timeout: 5_000 });
+    } catch {
+      continue;
+    }
     if ((await picker.inputValue()) === value) return;
   }
   throw new Error(`the picker did not take ${value}`);
